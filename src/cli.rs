@@ -1,0 +1,70 @@
+//! Command-line arguments, normalised once into `Settings`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "handreiking",
+    version,
+    about = "Advice reports and the blank handreiking 'Digitaal samenwerken in welzijn en zorg' as PDF",
+    long_about = None
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Typeset the whole handreiking as a clickable PDF (or, with --print, for paper).
+    Blank {
+        /// The PDF to write.
+        #[arg(short, long, default_value = "handreiking.pdf")]
+        output: PathBuf,
+        /// Made for paper: every internal link also shows its target page ("→ p. 14").
+        #[arg(long)]
+        print: bool,
+        /// Also write the JSON the template receives (for designing templates).
+        #[arg(long, value_name = "FILE")]
+        emit_data: Option<PathBuf>,
+        #[command(flatten)]
+        sources: Sources,
+    },
+    /// Check a content folder (or the embedded handreiking) and list every problem.
+    CheckContent {
+        #[command(flatten)]
+        sources: Sources,
+    },
+}
+
+#[derive(Args, Clone, Default)]
+pub struct Sources {
+    /// A content folder to use instead of the embedded handreiking (same shape as content/).
+    #[arg(long, value_name = "DIR")]
+    pub content: Option<PathBuf>,
+    /// A folder with templates that override the embedded ones by file name.
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+    /// A folder with extra fonts (repeatable).
+    #[arg(long = "font-path", value_name = "DIR")]
+    pub font_paths: Vec<PathBuf>,
+}
+
+impl Sources {
+    pub fn settings(&self) -> Result<handreiking::Settings, String> {
+        let timestamp = match std::env::var("SOURCE_DATE_EPOCH") {
+            Ok(v) => Some(v.trim().parse::<i64>().map_err(|_| {
+                format!("SOURCE_DATE_EPOCH must be a number of seconds since 1970, not `{v}`")
+            })?),
+            Err(_) => None,
+        };
+        Ok(handreiking::Settings {
+            content: self.content.clone(),
+            templates: self.templates.clone(),
+            font_paths: self.font_paths.clone(),
+            timestamp,
+        })
+    }
+}

@@ -1,0 +1,91 @@
+//! Errors are values with a location; only the binary prints them.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// One problem in a file the user gave us (or the embedded defaults), with
+/// where it is and what to do about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// The file, as the user would name it (a path, or `<embedded>/…`).
+    pub file: String,
+    /// 1-based line (or spreadsheet row), when known.
+    pub line: Option<usize>,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl Problem {
+    pub fn new(file: impl Into<String>, line: Option<usize>, message: impl Into<String>) -> Self {
+        Self {
+            file: file.into(),
+            line,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{}: {}", self.file, line, self.message)?,
+            None => write!(f, "{}: {}", self.file, self.message)?,
+        }
+        if let Some(hint) = &self.hint {
+            write!(f, "\n  hint: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("cannot {action} {}: {source}", path.display())]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        source: std::io::Error,
+    },
+
+    #[error("{}", list(.0))]
+    Content(Vec<Problem>),
+
+    #[error("typesetting {template} failed:\n{}", .messages.join("\n"))]
+    Render {
+        template: String,
+        messages: Vec<String>,
+    },
+
+    #[error("{0}")]
+    Usage(String),
+}
+
+fn list(problems: &[Problem]) -> String {
+    let mut out = format!(
+        "the content has {} problem{}:",
+        problems.len(),
+        if problems.len() == 1 { "" } else { "s" }
+    );
+    for p in problems {
+        out.push_str("\n- ");
+        out.push_str(&p.to_string().replace('\n', "\n  "));
+    }
+    out
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Reads a file, naming it in the error.
+pub fn read(path: &std::path::Path) -> Result<Vec<u8>> {
+    std::fs::read(path).map_err(|source| Error::Io {
+        action: "read",
+        path: path.to_owned(),
+        source,
+    })
+}

@@ -1,0 +1,196 @@
+//! Typesetting: one engine per process (fonts, templates, standard library
+//! loaded once), one small World per document that adds `/data.json`.
+//! Documents differ only in their data; the Typst sources are fixed files.
+
+mod world;
+
+use std::collections::HashMap;
+
+use typst::diag::{Severity, SourceDiagnostic};
+use typst::foundations::{Bytes, Datetime, Smart};
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, WorldExt};
+use typst_layout::PagedDocument;
+use typst_pdf::{PdfOptions, PdfStandards, Timestamp};
+
+use crate::error::{Error, Result};
+use crate::files::Files;
+
+pub use world::DocWorld;
+
+/// The fixed virtual path the templates read their data from.
+pub const DATA_PATH: &str = "/data.json";
+
+pub struct Engine {
+    library: LazyHash<Library>,
+    book: LazyHash<FontBook>,
+    fonts: Vec<Font>,
+    sources: HashMap<FileId, Source>,
+    assets: HashMap<FileId, Bytes>,
+    data_id: FileId,
+}
+
+/// What the PDF says about itself, beyond what the template sets.
+pub struct PdfMeta {
+    /// Stable, unique per document (e.g. content version + respondent + row).
+    pub ident: String,
+    /// Seconds since 1970 (from the data or SOURCE_DATE_EPOCH): never the wall clock
+    /// unless the caller chose so.
+    pub timestamp: i64,
+}
+
+fn file_id(path: &str) -> FileId {
+    let vpath = VirtualPath::new(path).expect("template paths are valid virtual paths");
+    RootedPath::new(VirtualRoot::Project, vpath).intern()
+}
+
+impl Engine {
+    /// Loads fonts and templates once. `fonts` are the embedded fonts plus any added.
+    pub fn new(templates: &Files, fonts: &[Files]) -> Result<Self> {
+        let mut loaded = Vec::new();
+        for set in fonts {
+            for (rel, bytes) in set.iter() {
+                let lower = rel.to_ascii_lowercase();
+                if !(lower.ends_with(".otf")
+                    || lower.ends_with(".ttf")
+                    || lower.ends_with(".ttc")
+                    || lower.ends_with(".otc"))
+                {
+                    continue;
+                }
+                let before = loaded.len();
+                loaded.extend(Font::iter(Bytes::new(bytes.to_vec())));
+                if loaded.len() == before {
+                    return Err(Error::Usage(format!(
+                        "{} is not a font file Typst can read",
+                        set.name(rel)
+                    )));
+                }
+            }
+        }
+        let book = FontBook::from_fonts(&loaded);
+
+        let mut sources = HashMap::new();
+        let mut assets = HashMap::new();
+        for (rel, bytes) in templates.iter() {
+            let id = file_id(&format!("/{rel}"));
+            if rel.ends_with(".typ") {
+                let text = String::from_utf8(bytes.to_vec()).map_err(|_| {
+                    Error::Usage(format!("{} is not valid UTF-8", templates.name(rel)))
+                })?;
+                sources.insert(id, Source::new(id, text));
+            } else {
+                assets.insert(id, Bytes::new(bytes.to_vec()));
+            }
+        }
+
+        Ok(Engine {
+            library: LazyHash::new(Library::builder().build()),
+            book: LazyHash::new(book),
+            fonts: loaded,
+            sources,
+            assets,
+            data_id: file_id(DATA_PATH),
+        })
+    }
+
+    pub fn has_template(&self, entry: &str) -> bool {
+        self.sources.contains_key(&file_id(&format!("/{entry}")))
+    }
+
+    /// Typesets `entry` (e.g. `blank.typ`) with `data` as `/data.json` and exports a PDF.
+    pub fn render(&self, entry: &str, data: Vec<u8>, meta: &PdfMeta) -> Result<Vec<u8>> {
+        let main = file_id(&format!("/{entry}"));
+        if !self.sources.contains_key(&main) {
+            return Err(Error::Usage(format!("there is no template named {entry}")));
+        }
+        let today = datetime(meta.timestamp);
+        let world = DocWorld::new(self, main, Bytes::new(data), today);
+        let warned = typst::compile::<PagedDocument>(&world);
+        let document = warned
+            .output
+            .map_err(|errors| self.failure(&world, entry, &errors))?;
+
+        let options = PdfOptions {
+            ident: Smart::Custom(meta.ident.clone()),
+            timestamp: today.map(Timestamp::new_utc),
+            standards: PdfStandards::default(),
+            tagged: true,
+            ..PdfOptions::default()
+        };
+        let pdf = typst_pdf::pdf(&document, &options)
+            .map_err(|errors| self.failure(&world, entry, &errors))?;
+        // Memoised layouts of other documents are of no use to the next one
+        // (their data differ), so keep memory flat.
+        typst::comemo::evict(10);
+        Ok(pdf)
+    }
+
+    fn failure(&self, world: &DocWorld, entry: &str, errors: &[SourceDiagnostic]) -> Error {
+        let messages = errors
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .map(|d| {
+                let place = d.span.id().and_then(|id| {
+                    let range = world.range(d.span)?;
+                    let source = self.sources.get(&id)?;
+                    let line = source.lines().byte_to_line(range.start)? + 1;
+                    Some(format!("{:?}:{line}: ", id.vpath()))
+                });
+                let hints: String = d
+                    .hints
+                    .iter()
+                    .map(|h| format!("\n    hint: {}", h.v))
+                    .collect();
+                format!("  {}{}{hints}", place.unwrap_or_default(), d.message)
+            })
+            .collect();
+        Error::Render {
+            template: entry.to_string(),
+            messages,
+        }
+    }
+}
+
+/// A UTC datetime from seconds since 1970 (civil-from-days, proleptic Gregorian).
+pub fn datetime(secs: i64) -> Option<Datetime> {
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    let (y, m, d) = civil_from_days(days);
+    Datetime::from_ymd_hms(
+        y,
+        m,
+        d,
+        (rem / 3600) as u8,
+        ((rem % 3600) / 60) as u8,
+        (rem % 60) as u8,
+    )
+}
+
+pub fn civil_from_days(days: i64) -> (i32, u8, u8) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u8;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+    ((if m <= 2 { y + 1 } else { y }) as i32, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::civil_from_days;
+
+    #[test]
+    fn civil_dates() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(19_723), (2024, 1, 1));
+        assert_eq!(civil_from_days(20_513), (2026, 3, 1));
+        assert_eq!(civil_from_days(-1), (1969, 12, 31));
+    }
+}
