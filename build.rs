@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-fn collect(root: &Path, dir: &Path, out: &mut Vec<PathBuf>) {
+fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
     let mut entries: Vec<_> = std::fs::read_dir(dir)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
         .map(|e| e.expect("directory entry").path())
@@ -17,7 +17,7 @@ fn collect(root: &Path, dir: &Path, out: &mut Vec<PathBuf>) {
             continue;
         }
         if path.is_dir() {
-            collect(root, &path, out);
+            collect(&path, out);
         } else {
             out.push(path);
         }
@@ -35,7 +35,7 @@ fn main() {
         let root = manifest.join(folder);
         println!("cargo:rerun-if-changed={}", root.display());
         let mut files = Vec::new();
-        collect(&root, &root, &mut files);
+        collect(&root, &mut files);
         writeln!(code, "pub static {name}: &[(&str, &[u8])] = &[").unwrap();
         for path in files {
             println!("cargo:rerun-if-changed={}", path.display());

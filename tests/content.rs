@@ -98,7 +98,14 @@ fn every_sentence_of_the_source_is_in_the_content() {
     let content = content_text();
     let mut missing = vec![];
     for line in source.lines().filter(|l| !is_navigation(l)) {
-        let mut line = line.to_string();
+        // List markers ("1. ", "- ") are structure, not text.
+        let trimmed = line.trim_start();
+        let unnumbered = trimmed.trim_start_matches(|c: char| c.is_ascii_digit());
+        let body = match unnumbered.strip_prefix(". ") {
+            Some(rest) if unnumbered.len() < trimmed.len() => rest,
+            _ => trimmed.strip_prefix("- ").unwrap_or(trimmed),
+        };
+        let mut line = body.to_string();
         for (from, to) in &fixes {
             line = line.replace(from.as_str(), to);
         }

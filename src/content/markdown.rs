@@ -319,7 +319,7 @@ fn close_inline(stack: &mut Vec<Frame>) {
     }
 }
 
-fn push_block(stack: &mut Vec<Frame>, block: Block) {
+fn push_block(stack: &mut [Frame], block: Block) {
     match stack.last_mut() {
         Some(Frame::Blocks(blocks)) => blocks.push(block),
         Some(Frame::List { items, .. }) => items.push(vec![block]),

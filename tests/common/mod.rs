@@ -14,8 +14,7 @@ pub fn bin() -> Command {
 }
 
 pub fn run(args: &[&str]) -> Output {
-    let out = bin().args(args).output().expect("binary runs");
-    out
+    bin().args(args).output().expect("binary runs")
 }
 
 pub fn run_ok(args: &[&str]) -> Output {
@@ -101,14 +100,12 @@ impl Pdf {
             .get(b"Names")
             .map(|o| self.deref(o))
             .and_then(|o| o.as_dict())
-        {
-            if let Ok(tree) = names
+            && let Ok(tree) = names
                 .get(b"Dests")
                 .map(|o| self.deref(o))
                 .and_then(|o| o.as_dict())
-            {
-                self.walk_names(tree, &mut out);
-            }
+        {
+            self.walk_names(tree, &mut out);
         }
         if let Ok(dests) = catalog
             .get(b"Dests")
@@ -142,10 +139,10 @@ impl Pdf {
             .and_then(|o| o.as_array())
         {
             for pair in names.chunks(2) {
-                if let (Ok(key), Some(val)) = (pair[0].as_str(), pair.get(1)) {
-                    if let Some(p) = self.dest_page(val) {
-                        out.insert(String::from_utf8_lossy(key).into_owned(), p);
-                    }
+                if let (Ok(key), Some(val)) = (pair[0].as_str(), pair.get(1))
+                    && let Some(p) = self.dest_page(val)
+                {
+                    out.insert(String::from_utf8_lossy(key).into_owned(), p);
                 }
             }
         }
