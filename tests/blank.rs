@@ -235,6 +235,15 @@ fn metadata_title_language_and_tags() {
     );
     let mark = pdf.catalog_entry("MarkInfo").expect("MarkInfo");
     assert!(format!("{mark:?}").contains("Marked"));
+    let xmp = pdf.xmp();
+    assert!(
+        xmp.contains("pdfuaid:part>1<") || xmp.contains("pdfuaid:part=\"1\""),
+        "does not claim PDF/UA-1"
+    );
+    assert!(
+        xmp.contains("pdfaid:part>2<") || xmp.contains("pdfaid:part=\"2\""),
+        "does not claim PDF/A-2"
+    );
 }
 
 #[test]

@@ -116,7 +116,11 @@ impl Engine {
         let options = PdfOptions {
             ident: Smart::Custom(meta.ident.clone()),
             timestamp: today.map(Timestamp::new_utc),
-            standards: PdfStandards::default(),
+            standards: PdfStandards::new(&[
+                typst_pdf::PdfStandard::Ua_1,
+                typst_pdf::PdfStandard::A_2a,
+            ])
+            .expect("compatible standards"),
             tagged: true,
             ..PdfOptions::default()
         };

@@ -216,4 +216,15 @@ impl Pdf {
             .ok()
             .map(|o| self.deref(o).clone())
     }
+
+    /// The XMP metadata stream of the catalog, as text.
+    pub fn xmp(&self) -> String {
+        let Some(Object::Stream(stream)) = self.catalog_entry("Metadata") else {
+            return String::new();
+        };
+        let bytes = stream
+            .decompressed_content()
+            .unwrap_or_else(|_| stream.content.clone());
+        String::from_utf8_lossy(&bytes).into_owned()
+    }
 }
