@@ -32,11 +32,66 @@ pub enum Command {
         #[command(flatten)]
         sources: Sources,
     },
+    /// One PDF advice report per respondent of one or more answer sheets (CSV or JSON).
+    Report {
+        /// Answer sheets: CSV (`,` `;` or tab; UTF-8 or Windows-1252) or JSON.
+        #[arg(required = true, value_name = "INPUT")]
+        inputs: Vec<PathBuf>,
+        /// The folder to write the reports to (created when missing).
+        #[arg(short, long, value_name = "DIR", default_value = "rapporten")]
+        output: PathBuf,
+        /// File name pattern (minijinja) over naam, organisatie, datum, rij and other columns.
+        #[arg(long, value_name = "PATTERN")]
+        name: Option<String>,
+        /// Reports rendered at once (default: all cores).
+        #[arg(long, value_name = "N", default_value_t = 0)]
+        jobs: usize,
+        /// Render nothing when any row has a problem.
+        #[arg(long)]
+        strict: bool,
+        /// Overwrite reports that exist already.
+        #[arg(long)]
+        force: bool,
+        /// Column separator of CSV input, when detection gets it wrong: `,` `;` or `tab`.
+        #[arg(long, value_name = "SEP")]
+        delimiter: Option<handreiking::answers::Delimiter>,
+        /// Also write each report's template data (JSON) into DIR.
+        #[arg(long, value_name = "DIR")]
+        emit_data: Option<PathBuf>,
+        #[command(flatten)]
+        sources: Sources,
+    },
+    /// Read answer sheets and report what was understood and every problem, without rendering.
+    Check {
+        #[arg(required = true, value_name = "INPUT")]
+        inputs: Vec<PathBuf>,
+        /// Column separator of CSV input: `,` `;` or `tab`.
+        #[arg(long, value_name = "SEP")]
+        delimiter: Option<handreiking::answers::Delimiter>,
+        #[command(flatten)]
+        sources: Sources,
+    },
+    /// Write an empty answer sheet with the right headers.
+    Template {
+        #[arg(long, value_enum, default_value = "csv")]
+        format: Format,
+        /// Where to write it (default: standard output).
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        #[command(flatten)]
+        sources: Sources,
+    },
     /// Check a content folder (or the embedded handreiking) and list every problem.
     CheckContent {
         #[command(flatten)]
         sources: Sources,
     },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum Format {
+    Csv,
+    Json,
 }
 
 #[derive(Args, Clone, Default)]

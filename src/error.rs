@@ -53,8 +53,12 @@ pub enum Error {
         source: std::io::Error,
     },
 
-    #[error("{}", list(.0))]
+    #[error("{}", list("the content", .0))]
     Content(Vec<Problem>),
+
+    /// The answer sheet cannot be read as answers at all.
+    #[error("{}", list("the answer sheet", .0))]
+    Sheet(Vec<Problem>),
 
     #[error("typesetting {template} failed:\n{}", .messages.join("\n"))]
     Render {
@@ -66,9 +70,9 @@ pub enum Error {
     Usage(String),
 }
 
-fn list(problems: &[Problem]) -> String {
+fn list(what: &str, problems: &[Problem]) -> String {
     let mut out = format!(
-        "the content has {} problem{}:",
+        "{what} has {} problem{}:",
         problems.len(),
         if problems.len() == 1 { "" } else { "s" }
     );

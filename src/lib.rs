@@ -4,9 +4,11 @@
 //! Each command is a plain function that reads top to bottom as its pipeline:
 //! load content → resolve document data → render with Typst → write.
 
+pub mod answers;
 pub mod content;
 pub mod error;
 pub mod files;
+pub mod mapping;
 pub mod output;
 pub mod render;
 pub mod resolve;
@@ -113,4 +115,307 @@ pub fn blank_data(settings: &Settings, print: bool) -> Result<String> {
         serde_json::to_string_pretty(&resolve::blank(&handreiking, print))
             .expect("document data serialises"),
     )
+}
+
+// ---- Answer sheets -----------------------------------------------------------------
+
+use answers::{Location, ReadOptions, Sheet};
+use mapping::{CellProblem, Mapping, Respondent};
+
+/// A sheet read and understood: what `check` shows and `report` renders.
+pub struct ReadSheet {
+    pub sheet: Sheet,
+    pub mapping: Mapping,
+    pub respondents: Vec<Respondent>,
+    pub bad_rows: Vec<(Location, Vec<CellProblem>)>,
+    pub empty_rows: usize,
+}
+
+/// Reads one answer sheet against the handreiking.
+pub fn read_sheet(h: &Handreiking, path: &Path, options: &ReadOptions) -> Result<ReadSheet> {
+    let sheet = answers::read(path, options)?;
+    let mapping = mapping::detect(&sheet, h)?;
+    let interpreted = mapping::interpret(&sheet, &mapping, h);
+    Ok(ReadSheet {
+        sheet,
+        mapping,
+        respondents: interpreted.respondents,
+        bad_rows: interpreted.bad_rows,
+        empty_rows: interpreted.empty_rows,
+    })
+}
+
+/// `handreiking check`: every sheet read, nothing rendered.
+pub fn check(
+    settings: &Settings,
+    inputs: &[PathBuf],
+    options: &ReadOptions,
+) -> Result<(Handreiking, Vec<ReadSheet>)> {
+    let h = load_content(settings)?;
+    let sheets = inputs
+        .iter()
+        .map(|p| read_sheet(&h, p, options))
+        .collect::<Result<Vec<_>>>()?;
+    Ok((h, sheets))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SheetFormat {
+    Csv,
+    Json,
+}
+
+/// `handreiking template`: an empty answer sheet with the right headers.
+pub fn template(settings: &Settings, format: SheetFormat) -> Result<String> {
+    let h = load_content(settings)?;
+    let ids: Vec<&str> = h.vragen().map(|(_, v)| v.id.as_str()).collect();
+    Ok(match format {
+        SheetFormat::Csv => {
+            let mut header = vec!["naam", "organisatie", "datum"];
+            header.extend(&ids);
+            format!("{}\n", header.join(","))
+        }
+        SheetFormat::Json => {
+            let answers: serde_json::Map<String, serde_json::Value> = ids
+                .iter()
+                .map(|id| (id.to_string(), serde_json::Value::Null))
+                .collect();
+            let value = serde_json::json!([{
+                "respondent": {"naam": "", "organisatie": "", "datum": ""},
+                "answers": answers,
+            }]);
+            format!(
+                "{}\n",
+                serde_json::to_string_pretty(&value).expect("serialises")
+            )
+        }
+    })
+}
+
+pub struct ReportOptions {
+    /// minijinja pattern for file names; `output::DEFAULT_NAME` when None.
+    pub name: Option<String>,
+    /// Worker threads (0: all cores).
+    pub jobs: usize,
+    /// Render nothing when any row is bad.
+    pub strict: bool,
+    /// Overwrite existing files.
+    pub force: bool,
+    pub read: ReadOptions,
+    /// Also write each respondent's document data as JSON into this folder.
+    pub emit_data: Option<PathBuf>,
+}
+
+/// One input row's fate.
+#[derive(Debug)]
+pub enum RowOutcome {
+    Written {
+        path: PathBuf,
+    },
+    /// Cells that are not answers.
+    Bad(Vec<CellProblem>),
+    /// Rendering or writing failed.
+    Failed(String),
+}
+
+#[derive(Debug)]
+pub struct RowResult {
+    pub file: String,
+    pub location: Location,
+    pub naam: String,
+    pub outcome: RowOutcome,
+}
+
+#[derive(Debug, Default)]
+pub struct BatchOutcome {
+    pub rows: Vec<RowResult>,
+    /// Notes from reading (encoding, delimiter).
+    pub notes: Vec<String>,
+    /// `--strict` and some rows were bad: nothing was rendered.
+    pub refused: bool,
+}
+
+impl BatchOutcome {
+    pub fn written(&self) -> usize {
+        self.rows
+            .iter()
+            .filter(|r| matches!(r.outcome, RowOutcome::Written { .. }))
+            .count()
+    }
+
+    pub fn failed(&self) -> usize {
+        self.rows.len() - self.written()
+    }
+}
+
+/// A respondent with where it came from and the file it becomes.
+struct Job {
+    file: String,
+    respondent: Respondent,
+    name: String,
+}
+
+/// `handreiking report`: one PDF per respondent, rendered in parallel.
+pub fn report(
+    settings: &Settings,
+    inputs: &[PathBuf],
+    out_dir: &Path,
+    options: &ReportOptions,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<BatchOutcome> {
+    let h = load_content(settings)?;
+    let mut outcome = BatchOutcome::default();
+    let mut namer = output::Namer::new(options.name.as_deref().unwrap_or(output::DEFAULT_NAME))?;
+
+    let mut jobs = vec![];
+    for input in inputs {
+        let read = read_sheet(&h, input, &options.read)?;
+        let file = read.sheet.file.clone();
+        outcome
+            .notes
+            .extend(read.sheet.notes.iter().map(|n| format!("{file}: {n}")));
+        for (location, problems) in read.bad_rows {
+            outcome.rows.push(RowResult {
+                file: file.clone(),
+                location,
+                naam: String::new(),
+                outcome: RowOutcome::Bad(problems),
+            });
+        }
+        for respondent in read.respondents {
+            let name = namer.name(&name_fields(&respondent))?;
+            jobs.push(Job {
+                file: file.clone(),
+                respondent,
+                name,
+            });
+        }
+    }
+    if jobs.is_empty() && outcome.rows.is_empty() {
+        return Err(Error::Sheet(vec![Problem::new(
+            inputs
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+            None,
+            "no respondents: the sheet has a header but no answer rows",
+        )]));
+    }
+    if options.strict && !outcome.rows.is_empty() {
+        outcome.refused = true;
+        return Ok(outcome);
+    }
+
+    std::fs::create_dir_all(out_dir).map_err(|source| Error::Io {
+        action: "create folder",
+        path: out_dir.to_owned(),
+        source,
+    })?;
+    if let Some(dir) = &options.emit_data {
+        std::fs::create_dir_all(dir).map_err(|source| Error::Io {
+            action: "create folder",
+            path: dir.clone(),
+            source,
+        })?;
+    }
+    let engine = settings.engine()?;
+    let timestamp = settings.timestamp();
+    let threads = match options.jobs {
+        0 => std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1),
+        n => n,
+    }
+    .min(jobs.len().max(1));
+
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let results: Vec<std::sync::Mutex<Option<RowOutcome>>> =
+        jobs.iter().map(|_| Default::default()).collect();
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(job) = jobs.get(i) else { break };
+                    let result = render_one(&engine, &h, job, out_dir, options, timestamp);
+                    *results[i].lock().unwrap() = Some(result);
+                    let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                    progress(n, jobs.len());
+                }
+            });
+        }
+    });
+    for (job, result) in jobs.into_iter().zip(results) {
+        let outcome_row = result.into_inner().unwrap().expect("every job ran");
+        outcome.rows.push(RowResult {
+            file: job.file,
+            location: job.respondent.location,
+            naam: job.respondent.naam,
+            outcome: outcome_row,
+        });
+    }
+    outcome
+        .rows
+        .sort_by(|a, b| (&a.file, a.location).cmp(&(&b.file, b.location)));
+    Ok(outcome)
+}
+
+fn name_fields(r: &Respondent) -> std::collections::BTreeMap<String, String> {
+    let mut fields: std::collections::BTreeMap<String, String> = r
+        .velden
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.to_lowercase()
+                    .replace(|c: char| !c.is_alphanumeric(), "_"),
+                v.clone(),
+            )
+        })
+        .collect();
+    fields.insert("naam".into(), r.naam.clone());
+    fields.insert("organisatie".into(), r.organisatie.clone());
+    fields.insert("datum".into(), r.datum.clone());
+    fields.insert("rij".into(), r.location.number().to_string());
+    fields
+}
+
+fn render_one(
+    engine: &Engine,
+    h: &Handreiking,
+    job: &Job,
+    out_dir: &Path,
+    options: &ReportOptions,
+    timestamp: i64,
+) -> RowOutcome {
+    let path = out_dir.join(&job.name);
+    if !options.force && path.exists() {
+        return RowOutcome::Failed(format!(
+            "{} exists already; use --force to overwrite it",
+            path.display()
+        ));
+    }
+    let document = resolve::report(h, &job.respondent);
+    let data = serde_json::to_vec(&document).expect("document data serialises");
+    if let Some(dir) = &options.emit_data {
+        let json_path = dir.join(job.name.trim_end_matches(".pdf").to_string() + ".json");
+        if let Err(e) = output::write_atomic(&json_path, &data) {
+            return RowOutcome::Failed(e.to_string());
+        }
+    }
+    let meta = PdfMeta {
+        ident: format!(
+            "handreiking-report|{}|{}|{}",
+            job.file, job.respondent.location, job.name
+        ),
+        timestamp,
+    };
+    match engine
+        .render("report.typ", data, &meta)
+        .and_then(|pdf| output::write_atomic(&path, &pdf))
+    {
+        Ok(()) => RowOutcome::Written { path },
+        Err(e) => RowOutcome::Failed(e.to_string()),
+    }
 }

@@ -13,6 +13,10 @@ use cli::{Cli, Command};
 const EXIT_FAILURE: u8 = 1;
 /// The command line itself is wrong.
 const EXIT_USAGE: u8 = 2;
+/// Some rows could not be turned into reports (the others were).
+const EXIT_SOME_ROWS: u8 = 3;
+/// The answer sheet could not be read at all.
+const EXIT_UNREADABLE: u8 = 4;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -40,6 +44,71 @@ fn run(cli: Cli) -> Result<(), u8> {
             let written = handreiking::blank(&settings, &options, &output).map_err(fail)?;
             messages::written(&written.path, written.bytes);
         }
+        Command::Report {
+            inputs,
+            output,
+            name,
+            jobs,
+            strict,
+            force,
+            delimiter,
+            emit_data,
+            sources,
+        } => {
+            let settings = settings(&sources)?;
+            let options = handreiking::ReportOptions {
+                name,
+                jobs,
+                strict,
+                force,
+                read: handreiking::answers::ReadOptions { delimiter },
+                emit_data,
+            };
+            let started = std::time::Instant::now();
+            let progress = messages::Progress::new();
+            let outcome =
+                handreiking::report(&settings, &inputs, &output, &options, &|done, total| {
+                    progress.update(done, total)
+                })
+                .map_err(fail)?;
+            progress.finish();
+            messages::batch(&outcome, &output, started.elapsed());
+            if outcome.failed() > 0 {
+                return Err(EXIT_SOME_ROWS);
+            }
+        }
+        Command::Check {
+            inputs,
+            delimiter,
+            sources,
+        } => {
+            let settings = settings(&sources)?;
+            let read = handreiking::answers::ReadOptions { delimiter };
+            let (h, sheets) = handreiking::check(&settings, &inputs, &read).map_err(fail)?;
+            let bad = messages::check(&h, &sheets);
+            if bad > 0 {
+                return Err(EXIT_SOME_ROWS);
+            }
+        }
+        Command::Template {
+            format,
+            output,
+            sources,
+        } => {
+            let settings = settings(&sources)?;
+            let format = match format {
+                cli::Format::Csv => handreiking::SheetFormat::Csv,
+                cli::Format::Json => handreiking::SheetFormat::Json,
+            };
+            let text = handreiking::template(&settings, format).map_err(fail)?;
+            match output {
+                Some(path) => {
+                    handreiking::output::write_atomic(&path, text.as_bytes()).map_err(fail)?;
+                    messages::data_written(&path);
+                }
+                None => print!("{text}"),
+            }
+        }
         Command::CheckContent { sources } => {
             let settings = settings(&sources)?;
             let h = handreiking::load_content(&settings).map_err(fail)?;
@@ -60,6 +129,8 @@ fn fail(e: handreiking::Error) -> u8 {
     messages::error(&e);
     match e {
         handreiking::Error::Usage(_) => EXIT_USAGE,
+        handreiking::Error::Sheet(_) => EXIT_UNREADABLE,
+        handreiking::Error::Io { .. } => EXIT_UNREADABLE,
         _ => EXIT_FAILURE,
     }
 }

@@ -34,3 +34,160 @@ pub fn error(e: &handreiking::Error) {
 pub fn usage(message: &str) {
     eprintln!("error: {message}");
 }
+
+/// A one-line progress counter on a terminal; silent otherwise.
+pub struct Progress {
+    tty: bool,
+}
+
+impl Progress {
+    pub fn new() -> Progress {
+        use std::io::IsTerminal;
+        Progress {
+            tty: std::io::stderr().is_terminal(),
+        }
+    }
+
+    pub fn update(&self, done: usize, total: usize) {
+        if self.tty {
+            let width = 30;
+            let filled = done * width / total.max(1);
+            eprint!(
+                "\r  [{}{}] {done}/{total} reports",
+                "#".repeat(filled),
+                " ".repeat(width - filled)
+            );
+        }
+    }
+
+    pub fn finish(&self) {
+        if self.tty {
+            eprint!("\r{}\r", " ".repeat(60));
+        }
+    }
+}
+
+pub fn batch(outcome: &handreiking::BatchOutcome, dir: &Path, elapsed: std::time::Duration) {
+    use handreiking::RowOutcome;
+    for note in &outcome.notes {
+        eprintln!("note: {note}");
+    }
+    for row in &outcome.rows {
+        match &row.outcome {
+            RowOutcome::Written { .. } => {}
+            RowOutcome::Bad(problems) => {
+                for p in problems {
+                    eprintln!("error: {}: {p}", row.file);
+                }
+            }
+            RowOutcome::Failed(message) => {
+                eprintln!("error: {}: {}: {message}", row.file, row.location)
+            }
+        }
+    }
+    if outcome.refused {
+        eprintln!(
+            "--strict: {} row(s) have problems, so no report was written. Fix them, or leave out --strict to write the others.",
+            outcome.failed()
+        );
+        return;
+    }
+    let secs = elapsed.as_secs_f64();
+    eprintln!(
+        "{} report(s) written to {}, {} failed, in {:.1} s ({:.1} reports/s)",
+        outcome.written(),
+        dir.display(),
+        outcome.failed(),
+        secs,
+        outcome.written() as f64 / secs.max(1e-9)
+    );
+}
+
+/// Prints what `check` understood; returns the number of bad rows.
+pub fn check(h: &Handreiking, sheets: &[handreiking::ReadSheet]) -> usize {
+    use handreiking::content::Letter;
+    use handreiking::mapping::column_letter;
+    let mut bad = 0;
+    for s in sheets {
+        println!("{}", s.sheet.file);
+        for note in &s.sheet.notes {
+            println!("  note: {note}");
+        }
+        println!("  columns:");
+        for (field, col) in &s.mapping.fields {
+            println!(
+                "    {:<3} {:<28} → {}",
+                column_letter(*col),
+                quoted(&s.sheet.headers[*col]),
+                field.name()
+            );
+        }
+        for (id, col) in &s.mapping.questions {
+            println!(
+                "    {:<3} {:<28} → question {id}",
+                column_letter(*col),
+                quoted(&s.sheet.headers[*col])
+            );
+        }
+        for col in &s.mapping.extras {
+            println!(
+                "    {:<3} {:<28} → shown in the report as is",
+                column_letter(*col),
+                quoted(&s.sheet.headers[*col])
+            );
+        }
+        let missing: Vec<&str> = h
+            .vragen()
+            .map(|(_, v)| v.id.as_str())
+            .filter(|id| !s.mapping.questions.iter().any(|(q, _)| q == id))
+            .collect();
+        if !missing.is_empty() {
+            println!(
+                "  no column for: {} (these count as unanswered)",
+                missing.join(", ")
+            );
+        }
+        println!("  answers:           A     B  open");
+        for (id, _) in &s.mapping.questions {
+            let count = |want: Option<Letter>| {
+                s.respondents
+                    .iter()
+                    .filter(|r| r.antwoorden.get(id).copied().flatten() == want)
+                    .count()
+            };
+            println!(
+                "    {id:<12} {:>5} {:>5} {:>5}",
+                count(Some(Letter::A)),
+                count(Some(Letter::B)),
+                count(None)
+            );
+        }
+        println!(
+            "  {} respondent(s) ready, {} row(s) with problems{}",
+            s.respondents.len(),
+            s.bad_rows.len(),
+            if s.empty_rows > 0 {
+                format!(", {} empty row(s) skipped", s.empty_rows)
+            } else {
+                String::new()
+            }
+        );
+        for (_, problems) in &s.bad_rows {
+            for p in problems {
+                println!("  error: {p}");
+            }
+        }
+        bad += s.bad_rows.len();
+    }
+    bad
+}
+
+fn quoted(s: &str) -> String {
+    let one_line = s.replace(['\r', '\n'], " ");
+    let short: String = one_line.chars().take(26).collect();
+    if short.len() < one_line.len() {
+        format!("\"{short}…\"")
+    } else {
+        format!("\"{short}\"")
+    }
+}

@@ -389,6 +389,18 @@ pub fn paragraphs(blocks: &[Block], out: &mut Vec<String>) {
     }
 }
 
+/// The ids of every cross-reference in `blocks`.
+pub fn ref_ids(blocks: &[Block]) -> Vec<String> {
+    let mut out = vec![];
+    let mut copy = blocks.to_vec();
+    visit_inlines_mut(&mut copy, &mut |i| {
+        if let Inline::Ref { id, .. } = i {
+            out.push(id.clone());
+        }
+    });
+    out
+}
+
 /// Calls `f` on every inline of `blocks`, depth first, mutably.
 pub fn visit_inlines_mut(blocks: &mut [Block], f: &mut impl FnMut(&mut Inline)) {
     fn inlines(c: &mut [Inline], f: &mut impl FnMut(&mut Inline)) {

@@ -1,0 +1,105 @@
+//! Reading answer sheets: CSV (any delimiter, UTF-8 or Windows-1252) and JSON,
+//! into one shape: a header and rows of raw cells, each row with the number a
+//! spreadsheet shows for it. What the cells mean is `mapping`'s business.
+
+mod csv_sheet;
+mod json_sheet;
+
+use std::fmt;
+use std::path::Path;
+
+use crate::error::{Error, Result};
+
+pub use csv_sheet::Delimiter;
+
+/// Where a row comes from, as the user would look it up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Location {
+    /// A spreadsheet row (the header is row 1).
+    Row(usize),
+    /// The n-th respondent in a JSON file (1-based).
+    Record(usize),
+}
+
+impl Location {
+    pub fn number(self) -> usize {
+        match self {
+            Location::Row(n) | Location::Record(n) => n,
+        }
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Location::Row(n) => write!(f, "row {n}"),
+            Location::Record(n) => write!(f, "record {n}"),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub location: Location,
+    pub cells: Vec<String>,
+}
+
+impl Row {
+    pub fn cell(&self, column: usize) -> &str {
+        self.cells.get(column).map(String::as_str).unwrap_or("")
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.cells.iter().all(|c| c.trim().is_empty())
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Sheet {
+    /// The file, as the user named it.
+    pub file: String,
+    pub headers: Vec<String>,
+    pub rows: Vec<Row>,
+    /// Things worth telling the user that are not errors (encoding guessed, …).
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ReadOptions {
+    /// Overrides the sniffed delimiter.
+    pub delimiter: Option<Delimiter>,
+}
+
+/// Reads a CSV or JSON answer sheet; JSON is recognised by its extension or its first byte.
+pub fn read(path: &Path, options: &ReadOptions) -> Result<Sheet> {
+    let bytes = crate::error::read(path)?;
+    let name = path.display().to_string();
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let first = bytes
+        .iter()
+        .copied()
+        .find(|b| !b.is_ascii_whitespace() && *b != 0xEF && *b != 0xBB && *b != 0xBF);
+    if ext == "json" || (ext != "csv" && matches!(first, Some(b'{') | Some(b'['))) {
+        json_sheet::read(&name, &bytes)
+    } else {
+        csv_sheet::read(&name, &bytes, options)
+    }
+}
+
+/// A sheet-level problem: the file cannot be read as answers at all.
+pub(crate) fn unreadable(
+    file: &str,
+    line: Option<usize>,
+    message: impl Into<String>,
+    hint: &str,
+) -> Error {
+    let mut p = crate::Problem::new(file, line, message);
+    if !hint.is_empty() {
+        p = p.hint(hint);
+    }
+    Error::Sheet(vec![p])
+}
