@@ -86,6 +86,12 @@ fn run(cli: Cli) -> Result<(), u8> {
             let read = handreiking::answers::ReadOptions { delimiter };
             let (h, sheets) = handreiking::check(&settings, &inputs, &read).map_err(fail)?;
             let bad = messages::check(&h, &sheets);
+            if sheets
+                .iter()
+                .any(|s| s.respondents.is_empty() && s.bad_rows.is_empty())
+            {
+                return Err(EXIT_UNREADABLE);
+            }
             if bad > 0 {
                 return Err(EXIT_SOME_ROWS);
             }

@@ -172,6 +172,9 @@ pub fn check(h: &Handreiking, sheets: &[handreiking::ReadSheet]) -> usize {
                 String::new()
             }
         );
+        if s.respondents.is_empty() && s.bad_rows.is_empty() {
+            println!("  error: the sheet has a header but no answer rows");
+        }
         for (_, problems) in &s.bad_rows {
             for p in problems {
                 println!("  error: {p}");
