@@ -27,11 +27,7 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
 fn main() {
     let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap());
     let mut code = String::new();
-    for (name, folder) in [
-        ("CONTENT", "content"),
-        ("TEMPLATES", "templates"),
-        ("FONTS", "fonts"),
-    ] {
+    for (name, folder) in [("CONTENT", "content"), ("TEMPLATES", "templates"), ("FONTS", "fonts")] {
         let root = manifest.join(folder);
         println!("cargo:rerun-if-changed={}", root.display());
         let mut files = Vec::new();
@@ -39,18 +35,8 @@ fn main() {
         writeln!(code, "pub static {name}: &[(&str, &[u8])] = &[").unwrap();
         for path in files {
             println!("cargo:rerun-if-changed={}", path.display());
-            let rel = path
-                .strip_prefix(&root)
-                .unwrap()
-                .to_str()
-                .unwrap()
-                .replace('\\', "/");
-            writeln!(
-                code,
-                "    ({rel:?}, include_bytes!({:?})),",
-                path.display().to_string()
-            )
-            .unwrap();
+            let rel = path.strip_prefix(&root).unwrap().to_str().unwrap().replace('\\', "/");
+            writeln!(code, "    ({rel:?}, include_bytes!({:?})),", path.display().to_string()).unwrap();
         }
         writeln!(code, "];").unwrap();
     }

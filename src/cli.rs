@@ -55,6 +55,12 @@ pub enum Command {
         /// Column separator of CSV input, when detection gets it wrong: `,` `;` or `tab`.
         #[arg(long, value_name = "SEP")]
         delimiter: Option<handreiking::answers::Delimiter>,
+        /// Header rows above the first answer row (detected for Qualtrics and SurveyMonkey).
+        #[arg(long, value_name = "N")]
+        header_rows: Option<usize>,
+        /// A mapping file (TOML) that says which column is which question and what values mean.
+        #[arg(long, value_name = "FILE")]
+        mapping: Option<PathBuf>,
         /// Also write each report's template data (JSON) into DIR.
         #[arg(long, value_name = "DIR")]
         emit_data: Option<PathBuf>,
@@ -68,6 +74,23 @@ pub enum Command {
         /// Column separator of CSV input: `,` `;` or `tab`.
         #[arg(long, value_name = "SEP")]
         delimiter: Option<handreiking::answers::Delimiter>,
+        /// Header rows above the first answer row.
+        #[arg(long, value_name = "N")]
+        header_rows: Option<usize>,
+        /// A mapping file (TOML).
+        #[arg(long, value_name = "FILE")]
+        mapping: Option<PathBuf>,
+        #[command(flatten)]
+        sources: Sources,
+    },
+    /// Write a starting mapping file for a survey export, from what was detected (to standard output).
+    Mapping {
+        #[arg(value_name = "INPUT")]
+        input: PathBuf,
+        #[arg(long, value_name = "SEP")]
+        delimiter: Option<handreiking::answers::Delimiter>,
+        #[arg(long, value_name = "N")]
+        header_rows: Option<usize>,
         #[command(flatten)]
         sources: Sources,
     },

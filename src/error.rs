@@ -17,12 +17,7 @@ pub struct Problem {
 
 impl Problem {
     pub fn new(file: impl Into<String>, line: Option<usize>, message: impl Into<String>) -> Self {
-        Self {
-            file: file.into(),
-            line,
-            message: message.into(),
-            hint: None,
-        }
+        Self { file: file.into(), line, message: message.into(), hint: None }
     }
 
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
@@ -47,35 +42,29 @@ impl fmt::Display for Problem {
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("cannot {action} {}: {source}", path.display())]
-    Io {
-        action: &'static str,
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Io { action: &'static str, path: PathBuf, source: std::io::Error },
 
     #[error("{}", list("the content", .0))]
     Content(Vec<Problem>),
+
+    /// The mapping file is wrong.
+    #[error("{}", list("the mapping file", .0))]
+    Mapping(Vec<Problem>),
 
     /// The answer sheet cannot be read as answers at all.
     #[error("{}", list("the answer sheet", .0))]
     Sheet(Vec<Problem>),
 
     #[error("typesetting {template} failed:\n{}", .messages.join("\n"))]
-    Render {
-        template: String,
-        messages: Vec<String>,
-    },
+    Render { template: String, messages: Vec<String> },
 
     #[error("{0}")]
     Usage(String),
 }
 
 fn list(what: &str, problems: &[Problem]) -> String {
-    let mut out = format!(
-        "{what} has {} problem{}:",
-        problems.len(),
-        if problems.len() == 1 { "" } else { "s" }
-    );
+    let mut out =
+        format!("{what} has {} problem{}:", problems.len(), if problems.len() == 1 { "" } else { "s" });
     for p in problems {
         out.push_str("\n- ");
         out.push_str(&p.to_string().replace('\n', "\n  "));
@@ -87,9 +76,5 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Reads a file, naming it in the error.
 pub fn read(path: &std::path::Path) -> Result<Vec<u8>> {
-    std::fs::read(path).map_err(|source| Error::Io {
-        action: "read",
-        path: path.to_owned(),
-        source,
-    })
+    std::fs::read(path).map_err(|source| Error::Io { action: "read", path: path.to_owned(), source })
 }

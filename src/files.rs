@@ -42,10 +42,7 @@ impl Files {
             .iter()
             .map(|(rel, bytes)| (rel.to_string(), (Cow::Borrowed(*bytes), origin.clone())))
             .collect();
-        Files {
-            entries,
-            base: origin,
-        }
+        Files { entries, base: origin }
     }
 
     pub fn default_content() -> Self {
@@ -105,10 +102,7 @@ impl Files {
                 }
             }
         }
-        Ok(Files {
-            entries,
-            base: origin,
-        })
+        Ok(Files { entries, base: origin })
     }
 
     /// Files of `dir` replace files of `self` with the same relative path.
@@ -131,9 +125,7 @@ impl Files {
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (&str, &[u8])> {
-        self.entries
-            .iter()
-            .map(|(rel, (bytes, _))| (rel.as_str(), bytes.as_ref()))
+        self.entries.iter().map(|(rel, (bytes, _))| (rel.as_str(), bytes.as_ref()))
     }
 
     /// Writes every file below `dir` (for `init` and inspection).
@@ -147,11 +139,7 @@ impl Files {
                     source,
                 })?;
             }
-            std::fs::write(&path, bytes).map_err(|source| Error::Io {
-                action: "write",
-                path,
-                source,
-            })?;
+            std::fs::write(&path, bytes).map_err(|source| Error::Io { action: "write", path, source })?;
         }
         Ok(())
     }

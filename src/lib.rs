@@ -94,27 +94,18 @@ pub fn blank(settings: &Settings, options: &BlankOptions, output: &Path) -> Resu
     let engine = settings.engine()?;
     let data = serde_json::to_vec(&document).expect("document data serialises");
     let meta = PdfMeta {
-        ident: format!(
-            "handreiking-blank-{}",
-            if options.print { "print" } else { "screen" }
-        ),
+        ident: format!("handreiking-blank-{}", if options.print { "print" } else { "screen" }),
         timestamp: settings.timestamp(),
     };
     let pdf = engine.render("blank.typ", data, &meta)?;
     output::write_atomic(output, &pdf)?;
-    Ok(Written {
-        path: output.to_owned(),
-        bytes: pdf.len(),
-    })
+    Ok(Written { path: output.to_owned(), bytes: pdf.len() })
 }
 
 /// `handreiking emit-data`: the JSON a template receives, for designers and the stock typst CLI.
 pub fn blank_data(settings: &Settings, print: bool) -> Result<String> {
     let handreiking = load_content(settings)?;
-    Ok(
-        serde_json::to_string_pretty(&resolve::blank(&handreiking, print))
-            .expect("document data serialises"),
-    )
+    Ok(serde_json::to_string_pretty(&resolve::blank(&handreiking, print)).expect("document data serialises"))
 }
 
 // ---- Answer sheets -----------------------------------------------------------------
@@ -129,12 +120,55 @@ pub struct ReadSheet {
     pub respondents: Vec<Respondent>,
     pub bad_rows: Vec<(Location, Vec<CellProblem>)>,
     pub empty_rows: usize,
+    /// Raw value → answer, with counts.
+    pub values: std::collections::BTreeMap<String, (Option<content::Letter>, usize)>,
+}
+
+/// How to read answer sheets: reading options (flags win) and an optional mapping file.
+#[derive(Debug, Clone, Default)]
+pub struct SheetOptions {
+    pub read: ReadOptions,
+    pub mapping: Option<PathBuf>,
+}
+
+impl SheetOptions {
+    fn load(&self, h: &Handreiking) -> Result<(ReadOptions, Option<mapping::MappingFile>)> {
+        let Some(path) = &self.mapping else { return Ok((self.read.clone(), None)) };
+        let file = mapping::MappingFile::load(path, h)?;
+        let mut read = self.read.clone();
+        let bad = |key: &str, e: String| {
+            Error::Mapping(vec![Problem::new(
+                path.display().to_string(),
+                None,
+                format!("[source] {key}: {e}"),
+            )])
+        };
+        if read.delimiter.is_none()
+            && let Some(d) = &file.source.delimiter
+        {
+            read.delimiter = Some(d.parse().map_err(|e| bad("delimiter", e))?);
+        }
+        if read.encoding.is_none()
+            && let Some(e) = &file.source.encoding
+        {
+            read.encoding = Some(e.parse().map_err(|e| bad("encoding", e))?);
+        }
+        if read.header_rows.is_none() {
+            read.header_rows = file.source.header_rows;
+        }
+        Ok((read, Some(file)))
+    }
 }
 
 /// Reads one answer sheet against the handreiking.
-pub fn read_sheet(h: &Handreiking, path: &Path, options: &ReadOptions) -> Result<ReadSheet> {
+pub fn read_sheet(
+    h: &Handreiking,
+    path: &Path,
+    options: &ReadOptions,
+    file: Option<&mapping::MappingFile>,
+) -> Result<ReadSheet> {
     let sheet = answers::read(path, options)?;
-    let mapping = mapping::detect(&sheet, h)?;
+    let mapping = mapping::detect(&sheet, h, file)?;
     let interpreted = mapping::interpret(&sheet, &mapping, h);
     Ok(ReadSheet {
         sheet,
@@ -142,6 +176,7 @@ pub fn read_sheet(h: &Handreiking, path: &Path, options: &ReadOptions) -> Result
         respondents: interpreted.respondents,
         bad_rows: interpreted.bad_rows,
         empty_rows: interpreted.empty_rows,
+        values: interpreted.values,
     })
 }
 
@@ -149,14 +184,22 @@ pub fn read_sheet(h: &Handreiking, path: &Path, options: &ReadOptions) -> Result
 pub fn check(
     settings: &Settings,
     inputs: &[PathBuf],
-    options: &ReadOptions,
+    options: &SheetOptions,
 ) -> Result<(Handreiking, Vec<ReadSheet>)> {
     let h = load_content(settings)?;
-    let sheets = inputs
-        .iter()
-        .map(|p| read_sheet(&h, p, options))
-        .collect::<Result<Vec<_>>>()?;
+    let (read, file) = options.load(&h)?;
+    let sheets =
+        inputs.iter().map(|p| read_sheet(&h, p, &read, file.as_ref())).collect::<Result<Vec<_>>>()?;
     Ok((h, sheets))
+}
+
+/// `handreiking mapping`: a starting mapping file from what detection found.
+pub fn suggest_mapping(settings: &Settings, input: &Path, options: &SheetOptions) -> Result<String> {
+    let h = load_content(settings)?;
+    let (read, file) = options.load(&h)?;
+    let _ = file;
+    let sheet = answers::read(input, &read)?;
+    Ok(mapping::suggestion(&sheet, &h, &read))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -176,18 +219,13 @@ pub fn template(settings: &Settings, format: SheetFormat) -> Result<String> {
             format!("{}\n", header.join(","))
         }
         SheetFormat::Json => {
-            let answers: serde_json::Map<String, serde_json::Value> = ids
-                .iter()
-                .map(|id| (id.to_string(), serde_json::Value::Null))
-                .collect();
+            let answers: serde_json::Map<String, serde_json::Value> =
+                ids.iter().map(|id| (id.to_string(), serde_json::Value::Null)).collect();
             let value = serde_json::json!([{
                 "respondent": {"naam": "", "organisatie": "", "datum": ""},
                 "answers": answers,
             }]);
-            format!(
-                "{}\n",
-                serde_json::to_string_pretty(&value).expect("serialises")
-            )
+            format!("{}\n", serde_json::to_string_pretty(&value).expect("serialises"))
         }
     })
 }
@@ -201,7 +239,7 @@ pub struct ReportOptions {
     pub strict: bool,
     /// Overwrite existing files.
     pub force: bool,
-    pub read: ReadOptions,
+    pub sheets: SheetOptions,
     /// Also write each respondent's document data as JSON into this folder.
     pub emit_data: Option<PathBuf>,
 }
@@ -237,10 +275,7 @@ pub struct BatchOutcome {
 
 impl BatchOutcome {
     pub fn written(&self) -> usize {
-        self.rows
-            .iter()
-            .filter(|r| matches!(r.outcome, RowOutcome::Written { .. }))
-            .count()
+        self.rows.iter().filter(|r| matches!(r.outcome, RowOutcome::Written { .. })).count()
     }
 
     pub fn failed(&self) -> usize {
@@ -267,13 +302,12 @@ pub fn report(
     let mut outcome = BatchOutcome::default();
     let mut namer = output::Namer::new(options.name.as_deref().unwrap_or(output::DEFAULT_NAME))?;
 
+    let (read_options, file) = options.sheets.load(&h)?;
     let mut jobs = vec![];
     for input in inputs {
-        let read = read_sheet(&h, input, &options.read)?;
+        let read = read_sheet(&h, input, &read_options, file.as_ref())?;
         let file = read.sheet.file.clone();
-        outcome
-            .notes
-            .extend(read.sheet.notes.iter().map(|n| format!("{file}: {n}")));
+        outcome.notes.extend(read.sheet.notes.iter().map(|n| format!("{file}: {n}")));
         for (location, problems) in read.bad_rows {
             outcome.rows.push(RowResult {
                 file: file.clone(),
@@ -284,20 +318,12 @@ pub fn report(
         }
         for respondent in read.respondents {
             let name = namer.name(&name_fields(&respondent))?;
-            jobs.push(Job {
-                file: file.clone(),
-                respondent,
-                name,
-            });
+            jobs.push(Job { file: file.clone(), respondent, name });
         }
     }
     if jobs.is_empty() && outcome.rows.is_empty() {
         return Err(Error::Sheet(vec![Problem::new(
-            inputs
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect::<Vec<_>>()
-                .join(", "),
+            inputs.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "),
             None,
             "no respondents: the sheet has a header but no answer rows",
         )]));
@@ -322,9 +348,7 @@ pub fn report(
     let engine = settings.engine()?;
     let timestamp = settings.timestamp();
     let threads = match options.jobs {
-        0 => std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1),
+        0 => std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
         n => n,
     }
     .min(jobs.len().max(1));
@@ -356,9 +380,7 @@ pub fn report(
             outcome: outcome_row,
         });
     }
-    outcome
-        .rows
-        .sort_by(|a, b| (&a.file, a.location).cmp(&(&b.file, b.location)));
+    outcome.rows.sort_by(|a, b| (&a.file, a.location).cmp(&(&b.file, b.location)));
     Ok(outcome)
 }
 
@@ -366,13 +388,7 @@ fn name_fields(r: &Respondent) -> std::collections::BTreeMap<String, String> {
     let mut fields: std::collections::BTreeMap<String, String> = r
         .velden
         .iter()
-        .map(|(k, v)| {
-            (
-                k.to_lowercase()
-                    .replace(|c: char| !c.is_alphanumeric(), "_"),
-                v.clone(),
-            )
-        })
+        .map(|(k, v)| (k.to_lowercase().replace(|c: char| !c.is_alphanumeric(), "_"), v.clone()))
         .collect();
     fields.insert("naam".into(), r.naam.clone());
     fields.insert("organisatie".into(), r.organisatie.clone());
@@ -391,10 +407,7 @@ fn render_one(
 ) -> RowOutcome {
     let path = out_dir.join(&job.name);
     if !options.force && path.exists() {
-        return RowOutcome::Failed(format!(
-            "{} exists already; use --force to overwrite it",
-            path.display()
-        ));
+        return RowOutcome::Failed(format!("{} exists already; use --force to overwrite it", path.display()));
     }
     let document = resolve::report(h, &job.respondent);
     let data = serde_json::to_vec(&document).expect("document data serialises");
@@ -405,16 +418,10 @@ fn render_one(
         }
     }
     let meta = PdfMeta {
-        ident: format!(
-            "handreiking-report|{}|{}|{}",
-            job.file, job.respondent.location, job.name
-        ),
+        ident: format!("handreiking-report|{}|{}|{}", job.file, job.respondent.location, job.name),
         timestamp,
     };
-    match engine
-        .render("report.typ", data, &meta)
-        .and_then(|pdf| output::write_atomic(&path, &pdf))
-    {
+    match engine.render("report.typ", data, &meta).and_then(|pdf| output::write_atomic(&path, &pdf)) {
         Ok(()) => RowOutcome::Written { path },
         Err(e) => RowOutcome::Failed(e.to_string()),
     }

@@ -28,12 +28,7 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<(), u8> {
     match cli.command {
-        Command::Blank {
-            output,
-            print,
-            emit_data,
-            sources,
-        } => {
+        Command::Blank { output, print, emit_data, sources } => {
             let settings = settings(&sources)?;
             if let Some(path) = emit_data {
                 let data = handreiking::blank_data(&settings, print).map_err(fail)?;
@@ -52,6 +47,8 @@ fn run(cli: Cli) -> Result<(), u8> {
             strict,
             force,
             delimiter,
+            header_rows,
+            mapping,
             emit_data,
             sources,
         } => {
@@ -61,46 +58,40 @@ fn run(cli: Cli) -> Result<(), u8> {
                 jobs,
                 strict,
                 force,
-                read: handreiking::answers::ReadOptions { delimiter },
+                sheets: sheet_options(delimiter, header_rows, mapping),
                 emit_data,
             };
             let started = std::time::Instant::now();
             let progress = messages::Progress::new();
-            let outcome =
-                handreiking::report(&settings, &inputs, &output, &options, &|done, total| {
-                    progress.update(done, total)
-                })
-                .map_err(fail)?;
+            let outcome = handreiking::report(&settings, &inputs, &output, &options, &|done, total| {
+                progress.update(done, total)
+            })
+            .map_err(fail)?;
             progress.finish();
             messages::batch(&outcome, &output, started.elapsed());
             if outcome.failed() > 0 {
                 return Err(EXIT_SOME_ROWS);
             }
         }
-        Command::Check {
-            inputs,
-            delimiter,
-            sources,
-        } => {
+        Command::Mapping { input, delimiter, header_rows, sources } => {
             let settings = settings(&sources)?;
-            let read = handreiking::answers::ReadOptions { delimiter };
-            let (h, sheets) = handreiking::check(&settings, &inputs, &read).map_err(fail)?;
+            let options = sheet_options(delimiter, header_rows, None);
+            let text = handreiking::suggest_mapping(&settings, &input, &options).map_err(fail)?;
+            messages::raw(&text);
+        }
+        Command::Check { inputs, delimiter, header_rows, mapping, sources } => {
+            let settings = settings(&sources)?;
+            let options = sheet_options(delimiter, header_rows, mapping);
+            let (h, sheets) = handreiking::check(&settings, &inputs, &options).map_err(fail)?;
             let bad = messages::check(&h, &sheets);
-            if sheets
-                .iter()
-                .any(|s| s.respondents.is_empty() && s.bad_rows.is_empty())
-            {
+            if sheets.iter().any(|s| s.respondents.is_empty() && s.bad_rows.is_empty()) {
                 return Err(EXIT_UNREADABLE);
             }
             if bad > 0 {
                 return Err(EXIT_SOME_ROWS);
             }
         }
-        Command::Template {
-            format,
-            output,
-            sources,
-        } => {
+        Command::Template { format, output, sources } => {
             let settings = settings(&sources)?;
             let format = match format {
                 cli::Format::Csv => handreiking::SheetFormat::Csv,
@@ -112,7 +103,7 @@ fn run(cli: Cli) -> Result<(), u8> {
                     handreiking::output::write_atomic(&path, text.as_bytes()).map_err(fail)?;
                     messages::data_written(&path);
                 }
-                None => print!("{text}"),
+                None => messages::raw(&text),
             }
         }
         Command::CheckContent { sources } => {
@@ -122,6 +113,17 @@ fn run(cli: Cli) -> Result<(), u8> {
         }
     }
     Ok(())
+}
+
+fn sheet_options(
+    delimiter: Option<handreiking::answers::Delimiter>,
+    header_rows: Option<usize>,
+    mapping: Option<std::path::PathBuf>,
+) -> handreiking::SheetOptions {
+    handreiking::SheetOptions {
+        read: handreiking::answers::ReadOptions { delimiter, header_rows, encoding: None },
+        mapping,
+    }
 }
 
 fn settings(sources: &cli::Sources) -> Result<handreiking::Settings, u8> {
@@ -134,7 +136,7 @@ fn settings(sources: &cli::Sources) -> Result<handreiking::Settings, u8> {
 fn fail(e: handreiking::Error) -> u8 {
     messages::error(&e);
     match e {
-        handreiking::Error::Usage(_) => EXIT_USAGE,
+        handreiking::Error::Usage(_) | handreiking::Error::Mapping(_) => EXIT_USAGE,
         handreiking::Error::Sheet(_) => EXIT_UNREADABLE,
         handreiking::Error::Io { .. } => EXIT_UNREADABLE,
         _ => EXIT_FAILURE,

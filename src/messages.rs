@@ -1,6 +1,19 @@
 //! All console text of the binary in one place.
 
+use std::io::Write;
 use std::path::Path;
+
+/// Like `println!`, but a closed pipe (`| head`) ends the output quietly instead of panicking.
+macro_rules! out {
+    ($($t:tt)*) => {{
+        let _ = writeln!(std::io::stdout(), $($t)*);
+    }};
+}
+
+/// Writes text as it is to standard output, ignoring a closed pipe.
+pub fn raw(text: &str) {
+    let _ = std::io::stdout().write_all(text.as_bytes());
+}
 
 use handreiking::content::Handreiking;
 
@@ -14,7 +27,7 @@ pub fn data_written(path: &Path) {
 
 pub fn content_ok(h: &Handreiking) {
     let vragen: usize = h.reflecties.iter().map(|r| r.vragen.len()).sum();
-    println!(
+    out!(
         "content ok: {} reflections, {} questions, {} answers, {} werkvormen",
         h.reflecties.len(),
         vragen,
@@ -23,7 +36,7 @@ pub fn content_ok(h: &Handreiking) {
     );
     for r in &h.reflecties {
         let ids: Vec<&str> = r.vragen.iter().map(|v| v.id.as_str()).collect();
-        println!("  {} {}: {}", r.id, r.titel, ids.join(", "));
+        out!("  {} {}: {}", r.id, r.titel, ids.join(", "));
     }
 }
 
@@ -43,20 +56,14 @@ pub struct Progress {
 impl Progress {
     pub fn new() -> Progress {
         use std::io::IsTerminal;
-        Progress {
-            tty: std::io::stderr().is_terminal(),
-        }
+        Progress { tty: std::io::stderr().is_terminal() }
     }
 
     pub fn update(&self, done: usize, total: usize) {
         if self.tty {
             let width = 30;
             let filled = done * width / total.max(1);
-            eprint!(
-                "\r  [{}{}] {done}/{total} reports",
-                "#".repeat(filled),
-                " ".repeat(width - filled)
-            );
+            eprint!("\r  [{}{}] {done}/{total} reports", "#".repeat(filled), " ".repeat(width - filled));
         }
     }
 
@@ -106,91 +113,85 @@ pub fn batch(outcome: &handreiking::BatchOutcome, dir: &Path, elapsed: std::time
 /// Prints what `check` understood; returns the number of bad rows.
 pub fn check(h: &Handreiking, sheets: &[handreiking::ReadSheet]) -> usize {
     use handreiking::content::Letter;
-    use handreiking::mapping::column_letter;
+    use handreiking::mapping::{How, column_letter};
     let mut bad = 0;
     for s in sheets {
-        println!("{}", s.sheet.file);
-        for note in &s.sheet.notes {
-            println!("  note: {note}");
+        let sheet = &s.sheet;
+        let cols = |cols: &[usize]| {
+            cols.iter()
+                .map(|&c| format!("{} {}", column_letter(c), quoted(&sheet.headers[c])))
+                .collect::<Vec<_>>()
+                .join(" + ")
+        };
+        out!("{}", sheet.file);
+        for note in &sheet.notes {
+            out!("  note: {note}");
         }
-        println!("  columns:");
-        for (field, col) in &s.mapping.fields {
-            println!(
-                "    {:<3} {:<28} → {}",
-                column_letter(*col),
-                quoted(&s.sheet.headers[*col]),
-                field.name()
-            );
+        out!("  columns:");
+        for (field, c) in &s.mapping.fields {
+            out!("    {:<36} → {}", cols(c), field.name());
         }
-        for (id, col) in &s.mapping.questions {
-            println!(
-                "    {:<3} {:<28} → question {id}",
-                column_letter(*col),
-                quoted(&s.sheet.headers[*col])
-            );
-        }
-        for col in &s.mapping.extras {
-            println!(
-                "    {:<3} {:<28} → shown in the report as is",
-                column_letter(*col),
-                quoted(&s.sheet.headers[*col])
-            );
-        }
-        let missing: Vec<&str> = h
-            .vragen()
-            .map(|(_, v)| v.id.as_str())
-            .filter(|id| !s.mapping.questions.iter().any(|(q, _)| q == id))
-            .collect();
-        if !missing.is_empty() {
-            println!(
-                "  no column for: {} (these count as unanswered)",
-                missing.join(", ")
-            );
-        }
-        println!("  answers:           A     B  open");
-        for (id, _) in &s.mapping.questions {
-            let count = |want: Option<Letter>| {
-                s.respondents
-                    .iter()
-                    .filter(|r| r.antwoorden.get(id).copied().flatten() == want)
-                    .count()
+        for q in &s.mapping.questions {
+            let how = match q.how {
+                How::File => "mapping file".to_string(),
+                How::Id => "id".to_string(),
+                How::Text(score) => format!("text {:.0}%", score * 100.0),
             };
-            println!(
-                "    {id:<12} {:>5} {:>5} {:>5}",
+            out!("    {:<36} → question {} ({how})", cols(&[q.col]), q.id);
+        }
+        for (label, c) in &s.mapping.extras {
+            out!("    {:<36} → shown in the report as “{label}”", cols(c));
+        }
+        let missing: Vec<&str> = s.mapping.unmatched.iter().map(|(id, _)| id.as_str()).collect();
+        if !missing.is_empty() {
+            out!("  no column for: {} (these count as unanswered)", missing.join(", "));
+        }
+        if !s.values.is_empty() {
+            out!("  values:");
+            for (raw, (answer, n)) in &s.values {
+                let answer = match answer {
+                    Some(Letter::A) => "A",
+                    Some(Letter::B) => "B",
+                    None => "unanswered",
+                };
+                out!("    {:<36} → {answer} ({n}×)", quoted(raw));
+            }
+        }
+        out!("  answers:           A     B  open");
+        for q in &s.mapping.questions {
+            let count = |want: Option<Letter>| {
+                s.respondents.iter().filter(|r| r.antwoorden.get(&q.id).copied().flatten() == want).count()
+            };
+            out!(
+                "    {:<12} {:>5} {:>5} {:>5}",
+                q.id,
                 count(Some(Letter::A)),
                 count(Some(Letter::B)),
                 count(None)
             );
         }
-        println!(
+        out!(
             "  {} respondent(s) ready, {} row(s) with problems{}",
             s.respondents.len(),
             s.bad_rows.len(),
-            if s.empty_rows > 0 {
-                format!(", {} empty row(s) skipped", s.empty_rows)
-            } else {
-                String::new()
-            }
+            if s.empty_rows > 0 { format!(", {} empty row(s) skipped", s.empty_rows) } else { String::new() }
         );
         if s.respondents.is_empty() && s.bad_rows.is_empty() {
-            println!("  error: the sheet has a header but no answer rows");
+            out!("  error: the sheet has a header but no answer rows");
         }
         for (_, problems) in &s.bad_rows {
             for p in problems {
-                println!("  error: {p}");
+                out!("  error: {p}");
             }
         }
         bad += s.bad_rows.len();
     }
+    let _ = h;
     bad
 }
 
 fn quoted(s: &str) -> String {
     let one_line = s.replace(['\r', '\n'], " ");
     let short: String = one_line.chars().take(26).collect();
-    if short.len() < one_line.len() {
-        format!("\"{short}…\"")
-    } else {
-        format!("\"{short}\"")
-    }
+    if short.len() < one_line.len() { format!("\"{short}…\"") } else { format!("\"{short}\"") }
 }

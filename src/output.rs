@@ -16,10 +16,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         path: dir.clone(),
         source,
     })?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let tmp = dir.join(format!(".{name}.{}.part", std::process::id()));
     let result = (|| {
         let mut file = std::fs::File::create(&tmp)?;
@@ -29,11 +26,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     })();
     result.map_err(|source| {
         let _ = std::fs::remove_file(&tmp);
-        Error::Io {
-            action: "write",
-            path: path.to_owned(),
-            source,
-        }
+        Error::Io { action: "write", path: path.to_owned(), source }
     })
 }
 
@@ -51,15 +44,8 @@ impl Namer {
         let mut env = minijinja::Environment::new();
         env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
         env.add_template_owned("name", pattern.to_string())
-            .map_err(|e| {
-                Error::Usage(format!(
-                    "the file name pattern `{pattern}` is not valid: {e}"
-                ))
-            })?;
-        Ok(Namer {
-            env,
-            used: Default::default(),
-        })
+            .map_err(|e| Error::Usage(format!("the file name pattern `{pattern}` is not valid: {e}")))?;
+        Ok(Namer { env, used: Default::default() })
     }
 
     /// The next file name for these fields (`naam`, `organisatie`, `datum`, `rij`, and other columns).
@@ -104,8 +90,7 @@ pub fn sanitise(raw: &str) -> String {
     };
     let mut clean = String::new();
     for c in stem.chars() {
-        let bad =
-            c.is_control() || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|');
+        let bad = c.is_control() || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|');
         let c = if bad { '_' } else { c };
         if c.is_whitespace() {
             if !clean.ends_with(' ') {
@@ -115,9 +100,7 @@ pub fn sanitise(raw: &str) -> String {
             clean.push(c);
         }
     }
-    let mut clean = clean
-        .trim_matches(|c: char| c == ' ' || c == '.')
-        .to_string();
+    let mut clean = clean.trim_matches(|c: char| c == ' ' || c == '.').to_string();
     const RESERVED: [&str; 4] = ["con", "prn", "aux", "nul"];
     let base = clean.split('.').next().unwrap_or("").trim().to_lowercase();
     let numbered = (base.starts_with("com") || base.starts_with("lpt"))
@@ -144,10 +127,7 @@ mod tests {
 
     #[test]
     fn names_are_safe_on_every_file_system() {
-        assert_eq!(
-            sanitise("Zorggroep Almere - Jan"),
-            "Zorggroep Almere - Jan.pdf"
-        );
+        assert_eq!(sanitise("Zorggroep Almere - Jan"), "Zorggroep Almere - Jan.pdf");
         assert_eq!(sanitise("../../etc/passwd"), "_.._etc_passwd.pdf");
         assert_eq!(sanitise("/abs/path.pdf"), "_abs_path.pdf");
         assert_eq!(sanitise("a\0b\nc"), "a_b_c.pdf");
@@ -176,12 +156,8 @@ mod tests {
     #[test]
     fn the_default_pattern_falls_back_to_the_row() {
         let mut namer = Namer::new(DEFAULT_NAME).unwrap();
-        let fields: std::collections::BTreeMap<String, String> = [
-            ("rij".to_string(), "7".to_string()),
-            ("naam".to_string(), String::new()),
-        ]
-        .into_iter()
-        .collect();
+        let fields: std::collections::BTreeMap<String, String> =
+            [("rij".to_string(), "7".to_string()), ("naam".to_string(), String::new())].into_iter().collect();
         assert_eq!(namer.name(&fields).unwrap(), "rij 7.pdf");
     }
 }

@@ -182,11 +182,7 @@ pub fn report(h: &Handreiking, r: &Respondent) -> Report {
         mark_live(&mut w.tekst, &present);
     }
 
-    let naam = if r.naam.is_empty() {
-        format!("respondent ({})", r.location)
-    } else {
-        r.naam.clone()
-    };
+    let naam = if r.naam.is_empty() { format!("respondent ({})", r.location) } else { r.naam.clone() };
     let titel = match r.organisatie.as_str() {
         "" => format!("Adviesrapport {naam}"),
         org => format!("Adviesrapport {naam} – {org}"),
@@ -206,14 +202,7 @@ pub fn report(h: &Handreiking, r: &Respondent) -> Report {
             naam: r.naam.clone(),
             organisatie: r.organisatie.clone(),
             datum: r.datum.clone(),
-            velden: r
-                .velden
-                .iter()
-                .map(|(n, w)| Veld {
-                    naam: n.clone(),
-                    waarde: w.clone(),
-                })
-                .collect(),
+            velden: r.velden.iter().map(|(n, w)| Veld { naam: n.clone(), waarde: w.clone() }).collect(),
         },
         samenvatting,
         reflecties,

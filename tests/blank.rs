@@ -11,9 +11,7 @@ use handreiking::content::{Handreiking, markdown};
 
 fn content() -> &'static Handreiking {
     static H: OnceLock<Handreiking> = OnceLock::new();
-    H.get_or_init(|| {
-        handreiking::load_content(&Default::default()).expect("embedded content loads")
-    })
+    H.get_or_init(|| handreiking::load_content(&Default::default()).expect("embedded content loads"))
 }
 
 fn pdf(print: bool) -> &'static Pdf {
@@ -36,12 +34,9 @@ fn pdf(print: bool) -> &'static Pdf {
 /// The page a named destination (a label such as `r1v1-a`) lands on.
 fn page_of(pdf: &Pdf, id: &str) -> usize {
     let dests = pdf.named_dests();
-    *dests.get(&id.to_ascii_lowercase()).unwrap_or_else(|| {
-        panic!(
-            "no destination {id}; have {:?}",
-            dests.keys().collect::<Vec<_>>()
-        )
-    })
+    *dests
+        .get(&id.to_ascii_lowercase())
+        .unwrap_or_else(|| panic!("no destination {id}; have {:?}", dests.keys().collect::<Vec<_>>()))
 }
 
 #[test]
@@ -111,16 +106,8 @@ fn next_reflection_links_chain_the_start_pages() {
     for pair in refl.windows(2) {
         let start = page_of(pdf, &pair[0].id);
         let next = page_of(pdf, &pair[1].id);
-        assert!(
-            pdf.links(start).iter().any(|l| l.target == Some(next)),
-            "{} → {}",
-            pair[0].id,
-            pair[1].id
-        );
-        assert!(
-            squash(&pdf.text[start])
-                .contains(&squash(&format!("Naar reflectie {}", pair[1].nummer)))
-        );
+        assert!(pdf.links(start).iter().any(|l| l.target == Some(next)), "{} → {}", pair[0].id, pair[1].id);
+        assert!(squash(&pdf.text[start]).contains(&squash(&format!("Naar reflectie {}", pair[1].nummer))));
     }
 }
 
@@ -132,8 +119,7 @@ fn werkvorm_references_are_links_to_the_werkvorm() {
         assert!(squash(&pdf.text[target]).contains(&squash(&w.titel)));
         for answer in &w.gebruikt_bij {
             let page = page_of(pdf, answer);
-            let linked =
-                (page..page + 3).any(|p| pdf.links(p).iter().any(|l| l.target == Some(target)));
+            let linked = (page..page + 3).any(|p| pdf.links(p).iter().any(|l| l.target == Some(target)));
             assert!(linked, "{answer} does not link to {}", w.id);
         }
     }
@@ -145,11 +131,7 @@ fn outline_holds_every_reflection_question_and_answer() {
     let outline = pdf.outline();
     let titles: Vec<String> = outline.iter().map(|(_, t, _)| squash(t)).collect();
     for r in &content().reflecties {
-        assert!(
-            titles.iter().any(|t| t.contains(&squash(&r.titel))),
-            "no bookmark for {}",
-            r.id
-        );
+        assert!(titles.iter().any(|t| t.contains(&squash(&r.titel))), "no bookmark for {}", r.id);
         for v in &r.vragen {
             let pos = titles
                 .iter()
@@ -160,19 +142,13 @@ fn outline_holds_every_reflection_question_and_answer() {
             for (k, a) in v.antwoorden.iter().enumerate() {
                 let (alevel, atitle, apage) = &outline[pos + 1 + k];
                 assert_eq!(*alevel, level + 1, "answer bookmark of {}", a.id);
-                assert!(
-                    squash(atitle).contains(&squash(&format!("Antwoord {}", a.letter.as_str())))
-                );
+                assert!(squash(atitle).contains(&squash(&format!("Antwoord {}", a.letter.as_str()))));
                 assert_eq!(*apage, page_of(pdf, &a.id));
             }
         }
     }
     for w in &content().werkvormen {
-        assert!(
-            titles.iter().any(|t| t.contains(&squash(&w.titel))),
-            "no bookmark for {}",
-            w.id
-        );
+        assert!(titles.iter().any(|t| t.contains(&squash(&w.titel))), "no bookmark for {}", w.id);
     }
 }
 
@@ -181,11 +157,7 @@ fn no_sentence_of_the_content_is_missing() {
     let pdf = pdf(false);
     let text = squash(&pdf.all_text());
     let h = content();
-    let mut expected = vec![
-        h.titel.clone(),
-        h.ondertitel.clone(),
-        h.introductie.titel.clone(),
-    ];
+    let mut expected = vec![h.titel.clone(), h.ondertitel.clone(), h.introductie.titel.clone()];
     markdown::paragraphs(&h.introductie.tekst, &mut expected);
     for r in &h.reflecties {
         expected.push(r.titel.clone());
@@ -206,10 +178,7 @@ fn no_sentence_of_the_content_is_missing() {
         expected.push(format!("Werkvorm {}: {}", w.nummer, w.titel));
         markdown::paragraphs(&w.tekst, &mut expected);
     }
-    let missing: Vec<&String> = expected
-        .iter()
-        .filter(|p| !text.contains(&squash(p)))
-        .collect();
+    let missing: Vec<&String> = expected.iter().filter(|p| !text.contains(&squash(p))).collect();
     assert!(
         missing.is_empty(),
         "{} of {} paragraphs missing from the PDF, e.g. {:?}",
@@ -223,27 +192,16 @@ fn no_sentence_of_the_content_is_missing() {
 fn metadata_title_language_and_tags() {
     let pdf = pdf(false);
     assert_eq!(pdf.info("Title").as_deref(), Some(content().titel.as_str()));
-    let lang = pdf.catalog_entry("Lang").and_then(|o| {
-        o.as_str()
-            .map(|s| String::from_utf8_lossy(s).into_owned())
-            .ok()
-    });
+    let lang = pdf
+        .catalog_entry("Lang")
+        .and_then(|o| o.as_str().map(|s| String::from_utf8_lossy(s).into_owned()).ok());
     assert_eq!(lang.as_deref(), Some("nl"));
-    assert!(
-        pdf.catalog_entry("StructTreeRoot").is_some(),
-        "the PDF is not tagged"
-    );
+    assert!(pdf.catalog_entry("StructTreeRoot").is_some(), "the PDF is not tagged");
     let mark = pdf.catalog_entry("MarkInfo").expect("MarkInfo");
     assert!(format!("{mark:?}").contains("Marked"));
     let xmp = pdf.xmp();
-    assert!(
-        xmp.contains("pdfuaid:part>1<") || xmp.contains("pdfuaid:part=\"1\""),
-        "does not claim PDF/UA-1"
-    );
-    assert!(
-        xmp.contains("pdfaid:part>2<") || xmp.contains("pdfaid:part=\"2\""),
-        "does not claim PDF/A-2"
-    );
+    assert!(xmp.contains("pdfuaid:part>1<") || xmp.contains("pdfuaid:part=\"1\""), "does not claim PDF/UA-1");
+    assert!(xmp.contains("pdfaid:part>2<") || xmp.contains("pdfaid:part=\"2\""), "does not claim PDF/A-2");
 }
 
 #[test]
@@ -270,12 +228,7 @@ fn print_version_shows_the_target_page_next_to_each_answer() {
         for v in &r.vragen {
             for a in &v.antwoorden {
                 let want = format!("p. {}", page_of(pdf, &a.id) + 1);
-                assert!(
-                    text.contains(&want),
-                    "start page of {} lacks `{want}` for {}",
-                    r.id,
-                    a.id
-                );
+                assert!(text.contains(&want), "start page of {} lacks `{want}` for {}", r.id, a.id);
             }
         }
         // And every advice page names the start page to return to.
@@ -299,18 +252,10 @@ fn placeholder_links_stay_plain_text() {
                 uris.insert(u.clone());
             }
             if l.uri.is_none() {
-                assert!(
-                    l.target.is_some(),
-                    "page {} has a link that lands nowhere: {:?}",
-                    p + 1,
-                    l.name
-                );
+                assert!(l.target.is_some(), "page {} has a link that lands nowhere: {:?}", p + 1, l.name);
             }
         }
     }
-    assert!(
-        !uris.iter().any(|u| u.is_empty() || u == "#"),
-        "dead links: {uris:?}"
-    );
+    assert!(!uris.iter().any(|u| u.is_empty() || u == "#"), "dead links: {uris:?}");
     assert!(squash(&pdf.all_text()).contains(&squash("website van Logt u even in")));
 }

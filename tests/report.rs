@@ -9,11 +9,7 @@ use common::{Pdf, run, run_ok, scratch, squash};
 use handreiking::content::{Handreiking, Letter, markdown};
 
 fn fixture(name: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/sheets")
-        .join(name)
-        .display()
-        .to_string()
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sheets").join(name).display().to_string()
 }
 
 fn content() -> Handreiking {
@@ -22,13 +18,7 @@ fn content() -> Handreiking {
 
 /// The opening paragraph of an answer's advice, squashed.
 fn opening(h: &Handreiking, id: &str, letter: Letter) -> String {
-    let a = h
-        .vraag(id)
-        .unwrap()
-        .antwoorden
-        .iter()
-        .find(|a| a.letter == letter)
-        .unwrap();
+    let a = h.vraag(id).unwrap().antwoorden.iter().find(|a| a.letter == letter).unwrap();
     let mut out = vec![];
     markdown::paragraphs(&a.tekst, &mut out);
     squash(&out[0])
@@ -56,11 +46,7 @@ fn pdfs(dir: &Path) -> Vec<PathBuf> {
 fn chosen_advice_is_in_and_the_other_answer_is_not() {
     let h = content();
     let (dir, out) = report("rep-example", &["examples/antwoorden.csv"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let path = dir.join("Zorggroep Almere - Anouk de Vries.pdf");
     let pdf = Pdf::load(&path);
     let text = squash(&pdf.all_text());
@@ -69,10 +55,7 @@ fn chosen_advice_is_in_and_the_other_answer_is_not() {
     assert!(!text.contains(&opening(&h, "R1V1", Letter::B)));
     assert!(text.contains(&opening(&h, "R1V3", Letter::B)));
     assert!(!text.contains(&opening(&h, "R1V3", Letter::A)));
-    assert!(
-        text.contains(&squash("Anouk de Vries"))
-            && text.contains(&squash("Wijkplatform Almere Haven"))
-    );
+    assert!(text.contains(&squash("Anouk de Vries")) && text.contains(&squash("Wijkplatform Almere Haven")));
     assert_eq!(pdfs(&dir).len(), 4);
 }
 
@@ -84,9 +67,7 @@ fn unanswered_questions_are_listed_without_advice() {
     // Sanne left R1V3 open.
     let pdf = Pdf::load(&dir.join("Huisartsenpraktijk De Linde - Sanne Jansen-Bakker.pdf"));
     let text = squash(&pdf.all_text());
-    assert!(text.contains(&squash(
-        "Niet beantwoord. Bij deze vraag is geen antwoord gegeven"
-    )));
+    assert!(text.contains(&squash("Niet beantwoord. Bij deze vraag is geen antwoord gegeven")));
     assert!(text.contains(&squash(&h.vraag("R1V3").unwrap().tekst)));
     assert!(!text.contains(&opening(&h, "R1V3", Letter::A)));
     assert!(!text.contains(&opening(&h, "R1V3", Letter::B)));
@@ -100,10 +81,7 @@ fn overview_links_land_on_the_advice_and_werkvormen_link_both_ways() {
     let overview = dests["overzicht"];
     let links = pdf.links(overview);
     for id in ["r1v1-a", "r1v2-a", "r1v3-b", "r5v2-b"] {
-        assert!(
-            links.iter().any(|l| l.target == Some(dests[id])),
-            "overview does not link to {id}"
-        );
+        assert!(links.iter().any(|l| l.target == Some(dests[id])), "overview does not link to {id}");
     }
     // Anouk's R1V2 A shows werkvorm 1; the appendix has it and links back.
     let w1 = dests["w1"];
@@ -121,10 +99,7 @@ fn overview_links_land_on_the_advice_and_werkvormen_link_both_ways() {
 fn report_metadata_bookmarks_and_standards() {
     let (dir, _) = report("rep-meta", &["examples/antwoorden.csv"]);
     let pdf = Pdf::load(&dir.join("Welzijn Lelystad - Mehmet Yılmaz.pdf"));
-    assert_eq!(
-        pdf.info("Title").as_deref(),
-        Some("Adviesrapport Mehmet Yılmaz – Welzijn Lelystad")
-    );
+    assert_eq!(pdf.info("Title").as_deref(), Some("Adviesrapport Mehmet Yılmaz – Welzijn Lelystad"));
     assert_eq!(pdf.info("Author").as_deref(), Some("Mehmet Yılmaz"));
     assert!(pdf.catalog_entry("StructTreeRoot").is_some());
     assert!(pdf.xmp().contains("pdfuaid"));
@@ -136,10 +111,7 @@ fn report_metadata_bookmarks_and_standards() {
         "Antwoord A",
         "Bijlage: werkvormen",
     ] {
-        assert!(
-            outline.iter().any(|t| t.contains(want)),
-            "no bookmark {want:?} in {outline:?}"
-        );
+        assert!(outline.iter().any(|t| t.contains(want)), "no bookmark {want:?} in {outline:?}");
     }
 }
 
@@ -147,16 +119,9 @@ fn report_metadata_bookmarks_and_standards() {
 fn dutch_excel_csv_is_read_with_its_accents_and_answer_forms() {
     let h = content();
     let (dir, out) = report("rep-excel", &[&fixture("excel-nl.csv")]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        stderr.contains("Windows-1252"),
-        "no encoding warning: {stderr}"
-    );
+    assert!(stderr.contains("Windows-1252"), "no encoding warning: {stderr}");
     let pdf = Pdf::load(&dir.join("Stichting Welzijn Noord - José Müller.pdf"));
     let text = squash(&pdf.all_text());
     assert!(text.contains(&squash("José Müller")));
@@ -173,19 +138,10 @@ fn bom_english_headers_and_id_variants() {
     let h = content();
     let out = run_ok(&["check", &fixture("bom-english.csv")]);
     let stdout = String::from_utf8_lossy(&out.stdout);
-    for line in [
-        "→ naam",
-        "→ organisatie",
-        "→ datum",
-        "\"R1-V2\"",
-        "→ question R1V2",
-        "\"1.3\"",
-        "→ question R1V3",
-    ] {
-        assert!(
-            stdout.contains(line),
-            "check output lacks {line:?}:\n{stdout}"
-        );
+    for line in
+        ["→ naam", "→ organisatie", "→ datum", "\"R1-V2\"", "→ question R1V2", "\"1.3\"", "→ question R1V3"]
+    {
+        assert!(stdout.contains(line), "check output lacks {line:?}:\n{stdout}");
     }
     assert!(!stdout.contains("no column for"), "{stdout}");
     let (dir, _) = report("rep-bom", &[&fixture("bom-english.csv")]);
@@ -198,7 +154,7 @@ fn tabs_and_multi_line_cells() {
     let out = run_ok(&["check", &fixture("tabs-multiline.tsv")]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("2 respondent(s) ready"), "{stdout}");
-    assert!(stdout.contains("\"opmerking\"") && stdout.contains("shown in the report as is"));
+    assert!(stdout.contains("\"opmerking\"") && stdout.contains("shown in the report as “opmerking”"));
     let (dir, _) = report("rep-tabs", &[&fixture("tabs-multiline.tsv")]);
     let pdf = Pdf::load(&dir.join("OZO verbindzorg - Piet Post.pdf"));
     assert!(squash(&pdf.text[0]).contains(&squash("Eerste regel Tweede regel")));
@@ -209,14 +165,8 @@ fn a_bad_row_is_reported_and_the_others_are_written() {
     let (dir, out) = report("rep-bad", &[&fixture("bad-value.csv")]);
     assert_eq!(out.status.code(), Some(3));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        stderr.contains("row 3, column R2V1 (G): `C` is not an answer; expected A or B"),
-        "{stderr}"
-    );
-    assert!(
-        stderr.contains("2 report(s) written") && stderr.contains("1 failed"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("row 3, column R2V1 (G): `C` is not an answer; expected A or B"), "{stderr}");
+    assert!(stderr.contains("2 report(s) written") && stderr.contains("1 failed"), "{stderr}");
     assert_eq!(pdfs(&dir).len(), 2);
 
     let out = run(&["check", &fixture("bad-value.csv")]);
@@ -236,78 +186,42 @@ fn strict_renders_nothing_when_a_row_is_bad() {
 fn unreadable_sheets_exit_with_four() {
     for name in ["header-only.csv", "duplicate-question.csv"] {
         let (dir, out) = report(&format!("rep-{name}"), &[&fixture(name)]);
-        assert_eq!(
-            out.status.code(),
-            Some(4),
-            "{name}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert_eq!(out.status.code(), Some(4), "{name}: {}", String::from_utf8_lossy(&out.stderr));
         assert!(pdfs(&dir).is_empty());
     }
     let out = run(&["check", &fixture("duplicate-question.csv")]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains(
-            "duplicate-question.csv:1: columns B (`R1V1`) and C (`r1v1`) both claim question R1V1"
-        ),
+        stderr
+            .contains("duplicate-question.csv:1: columns B (`R1V1`) and C (`r1v1`) both claim question R1V1"),
         "{stderr}"
     );
-    let missing = run(&[
-        "report",
-        "-o",
-        scratch("rep-missing").to_str().unwrap(),
-        "geen-bestand.csv",
-    ]);
+    let missing = run(&["report", "-o", scratch("rep-missing").to_str().unwrap(), "geen-bestand.csv"]);
     assert_eq!(missing.status.code(), Some(4));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("geen-bestand.csv"));
 }
 
 #[test]
 fn json_sheets_and_hostile_text_shown_literally() {
-    let (dir, out) = report(
-        "rep-json",
-        &[&fixture("respondents.json"), &fixture("single.json")],
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let (dir, out) = report("rep-json", &[&fixture("respondents.json"), &fixture("single.json")]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let files = pdfs(&dir);
     assert_eq!(files.len(), 3, "{files:?}");
-    let hostile = files
-        .iter()
-        .find(|p| p.to_string_lossy().contains("#let"))
-        .expect("hostile report");
-    assert_eq!(
-        hostile.parent(),
-        Some(dir.as_path()),
-        "the name left the output folder"
-    );
+    let hostile = files.iter().find(|p| p.to_string_lossy().contains("#let")).expect("hostile report");
+    assert_eq!(hostile.parent(), Some(dir.as_path()), "the name left the output folder");
     let pdf = Pdf::load(hostile);
     let cover = pdf.text[0].clone();
-    assert!(
-        cover.contains("#read(\"/etc/passwd\") *vet* $x$ <b>"),
-        "{cover}"
-    );
+    assert!(cover.contains("#read(\"/etc/passwd\") *vet* $x$ <b>"), "{cover}");
     assert!(cover.contains("]) #let x = 1 @ref \\"), "{cover}");
 }
 
 #[test]
 fn file_name_pattern_collisions_and_force() {
-    let (dir, out) = report(
-        "rep-names",
-        &[
-            "--name",
-            "{{ datum }}/{{ organisatie }}",
-            &fixture("bad-value.csv"),
-        ],
-    );
+    let (dir, out) =
+        report("rep-names", &["--name", "{{ datum }}/{{ organisatie }}", &fixture("bad-value.csv")]);
     assert_eq!(out.status.code(), Some(3));
-    let names: Vec<String> = pdfs(&dir)
-        .iter()
-        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
-        .collect();
+    let names: Vec<String> =
+        pdfs(&dir).iter().map(|p| p.file_name().unwrap().to_string_lossy().into_owned()).collect();
     assert_eq!(names, vec!["2026-01-01_Org (2).pdf", "2026-01-01_Org.pdf"]);
     // A second run does not overwrite without --force.
     let again = run(&[
@@ -350,16 +264,9 @@ fn templates_round_trip_through_check() {
         assert!(text.contains("R1V1") && text.contains("R5V2") && text.contains("naam"));
         // Every column is recognised; an empty sheet has no answer rows yet.
         let out = run(&["check", path.to_str().unwrap()]);
-        assert_eq!(
-            out.status.code(),
-            Some(4),
-            "an empty template has no answers"
-        );
+        assert_eq!(out.status.code(), Some(4), "an empty template has no answers");
         let stdout = String::from_utf8_lossy(&out.stdout);
-        assert!(
-            stdout.contains("→ question R5V2") && stdout.contains("→ naam"),
-            "{stdout}"
-        );
+        assert!(stdout.contains("→ question R5V2") && stdout.contains("→ naam"), "{stdout}");
         assert!(!stdout.contains("no column for"), "{stdout}");
     }
 }
@@ -368,14 +275,8 @@ fn templates_round_trip_through_check() {
 fn parallel_and_single_threaded_give_the_same_reports() {
     let (one, _) = report("rep-j1", &["--jobs", "1", "examples/antwoorden.csv"]);
     let (many, _) = report("rep-j4", &["--jobs", "4", "examples/antwoorden.csv"]);
-    let a: Vec<_> = pdfs(&one)
-        .iter()
-        .map(|p| std::fs::read(p).unwrap())
-        .collect();
-    let b: Vec<_> = pdfs(&many)
-        .iter()
-        .map(|p| std::fs::read(p).unwrap())
-        .collect();
+    let a: Vec<_> = pdfs(&one).iter().map(|p| std::fs::read(p).unwrap()).collect();
+    let b: Vec<_> = pdfs(&many).iter().map(|p| std::fs::read(p).unwrap()).collect();
     assert_eq!(a.len(), 4);
     assert!(a == b, "reports differ between --jobs 1 and --jobs 4");
 }

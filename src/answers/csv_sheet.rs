@@ -4,7 +4,7 @@
 
 use std::str::FromStr;
 
-use super::{Location, ReadOptions, Row, Sheet, unreadable};
+use super::{Encoding, Location, ReadOptions, Row, Sheet, unreadable};
 use crate::error::Result;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,16 +40,14 @@ impl FromStr for Delimiter {
             "," | "comma" => Ok(Delimiter::Comma),
             ";" | "semicolon" => Ok(Delimiter::Semicolon),
             "\t" | "\\t" | "tab" => Ok(Delimiter::Tab),
-            other => Err(format!(
-                "unknown delimiter `{other}`: use `,`, `;` or `tab`"
-            )),
+            other => Err(format!("unknown delimiter `{other}`: use `,`, `;` or `tab`")),
         }
     }
 }
 
 pub(super) fn read(name: &str, bytes: &[u8], options: &ReadOptions) -> Result<Sheet> {
     let mut notes = vec![];
-    let text = decode(bytes, &mut notes);
+    let text = decode(bytes, options.encoding, &mut notes);
     if text.trim().is_empty() {
         return Err(unreadable(
             name,
@@ -63,10 +61,7 @@ pub(super) fn read(name: &str, bytes: &[u8], options: &ReadOptions) -> Result<Sh
         None => {
             let d = sniff(&text);
             if d != Delimiter::Comma {
-                notes.push(format!(
-                    "columns are separated by a {} (detected)",
-                    d.name()
-                ));
+                notes.push(format!("columns are separated by a {} (detected)", d.name()));
             }
             d
         }
@@ -77,50 +72,89 @@ pub(super) fn read(name: &str, bytes: &[u8], options: &ReadOptions) -> Result<Sh
         .has_headers(false)
         .flexible(true)
         .from_reader(text.as_bytes());
-    let mut records = reader.records();
-    let headers: Vec<String> = match records.next() {
-        Some(Ok(record)) => record.iter().map(|h| h.trim().to_string()).collect(),
-        Some(Err(e)) => {
-            return Err(unreadable(
-                name,
-                Some(1),
-                format!("cannot read the header row: {e}"),
-                "",
-            ));
-        }
-        None => return Err(unreadable(name, None, "the file has no header row", "")),
-    };
-    let mut rows = vec![];
-    for (i, record) in records.enumerate() {
-        // The header is spreadsheet row 1; a multi-line cell is still one row.
-        let location = Location::Row(i + 2);
+    let mut all: Vec<Vec<String>> = vec![];
+    for (i, record) in reader.records().enumerate() {
+        // A multi-line cell is still one spreadsheet row.
         let record = record.map_err(|e| {
             unreadable(
                 name,
-                Some(location.number()),
-                format!("cannot read {location}: {e}"),
+                Some(i + 1),
+                format!("cannot read row {}: {e}", i + 1),
                 "check the quotes in that row",
             )
         })?;
-        rows.push(Row {
-            location,
-            cells: record.iter().map(str::to_string).collect(),
-        });
+        all.push(record.iter().map(str::to_string).collect());
     }
-    let mut sheet = Sheet {
-        file: name.to_string(),
-        headers,
-        rows,
-        notes,
+    if all.is_empty() {
+        return Err(unreadable(name, None, "the file has no header row", ""));
+    }
+    let (header_rows, layout) = match options.header_rows {
+        Some(n) => (n.max(1), None),
+        None => detect_layout(&all),
     };
+    if let Some(layout) = layout {
+        notes.push(format!("recognised a {layout} export ({header_rows} header rows)"));
+    }
+    let mut records = all.into_iter();
+    let headers: Vec<String> = records.next().unwrap().iter().map(|h| clean_header(h)).collect();
+    let extra_headers: Vec<Vec<String>> =
+        records.by_ref().take(header_rows - 1).map(|r| r.iter().map(|h| clean_header(h)).collect()).collect();
+    let rows = records
+        .enumerate()
+        .map(|(i, cells)| Row { location: Location::Row(header_rows + i + 1), cells })
+        .collect();
+    let mut sheet = Sheet { file: name.to_string(), headers, extra_headers, layout, rows, notes };
     drop_trailing_empty_columns(&mut sheet);
     Ok(sheet)
 }
 
+/// Header cells as survey tools write them: trimmed, HTML line breaks and tags
+/// (SurveyMonkey) turned into spaces.
+fn clean_header(h: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in h.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                out.push(' ');
+            }
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Survey tools that put more than one header row above the answers.
+fn detect_layout(rows: &[Vec<String>]) -> (usize, Option<&'static str>) {
+    let row = |i: usize| rows.get(i).map(Vec::as_slice).unwrap_or(&[]);
+    if row(2).iter().any(|c| c.trim_start().starts_with("{\"ImportId\"")) {
+        return (3, Some("Qualtrics"));
+    }
+    if row(0).first().is_some_and(|c| c.trim() == "V1")
+        && row(1).first().is_some_and(|c| c.trim() == "ResponseID")
+    {
+        return (2, Some("Qualtrics (legacy)"));
+    }
+    let second = row(1);
+    let labels = ["Response", "Open-Ended Response", "Antwoord", "Open antwoord"];
+    if second.iter().any(|c| labels.contains(&c.trim()))
+        && second.first().is_some_and(|c| c.trim().is_empty())
+    {
+        return (2, Some("SurveyMonkey"));
+    }
+    (1, None)
+}
+
 /// UTF-8 (with or without BOM) when it is valid; else Windows-1252, which is
 /// what Excel writes when it saves "CSV" on a Dutch or English Windows.
-fn decode(bytes: &[u8], notes: &mut Vec<String>) -> String {
+fn decode(bytes: &[u8], forced: Option<Encoding>, notes: &mut Vec<String>) -> String {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if forced == Some(Encoding::Windows1252) {
+        return encoding_rs::WINDOWS_1252.decode(bytes).0.into_owned();
+    }
     match std::str::from_utf8(bytes) {
         Ok(text) => text.to_string(),
         Err(_) => {
@@ -182,33 +216,24 @@ mod tests {
     #[test]
     fn windows_1252_is_decoded_and_noted() {
         let mut notes = vec![];
-        assert_eq!(decode(b"Jos\xe9 M\xfcller", &mut notes), "José Müller");
+        assert_eq!(decode(b"Jos\xe9 M\xfcller", None, &mut notes), "José Müller");
         assert_eq!(notes.len(), 1);
         let mut notes = vec![];
-        assert_eq!(decode("\u{feff}José".as_bytes(), &mut notes), "José");
+        assert_eq!(decode("\u{feff}José".as_bytes(), None, &mut notes), "José");
         assert!(notes.is_empty());
     }
 
     #[test]
     fn multi_line_cells_keep_spreadsheet_row_numbers() {
-        let sheet = read(
-            "x.csv",
-            b"naam,R1V1\r\n\"Jan\r\nJansen\",A\r\nPiet,B\r\n",
-            &ReadOptions::default(),
-        )
-        .unwrap();
+        let sheet = read("x.csv", b"naam,R1V1\r\n\"Jan\r\nJansen\",A\r\nPiet,B\r\n", &ReadOptions::default())
+            .unwrap();
         assert_eq!(sheet.rows[1].location, Location::Row(3));
         assert_eq!(sheet.rows[0].cells[0], "Jan\r\nJansen");
     }
 
     #[test]
     fn trailing_empty_columns_and_header_spaces_go() {
-        let sheet = read(
-            "x.csv",
-            b" naam , R1V1 ,,\nJan,A,,\n",
-            &ReadOptions::default(),
-        )
-        .unwrap();
+        let sheet = read("x.csv", b" naam , R1V1 ,,\nJan,A,,\n", &ReadOptions::default()).unwrap();
         assert_eq!(sheet.headers, vec!["naam", "R1V1"]);
         assert_eq!(sheet.rows[0].cells, vec!["Jan", "A"]);
     }

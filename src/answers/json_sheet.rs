@@ -3,31 +3,23 @@
 
 use serde_json::{Map, Value};
 
-use super::{Location, Row, Sheet, unreadable};
+use super::{Location, ReadOptions, Row, Sheet, unreadable};
 use crate::error::Result;
 
 const SHAPE: &str = "each respondent is {\"respondent\": {\"naam\": …, \"organisatie\": …, \"datum\": …}, \"answers\": {\"R1V1\": \"A\", …}}";
 
-pub(super) fn read(name: &str, bytes: &[u8]) -> Result<Sheet> {
+pub(super) fn read(name: &str, bytes: &[u8], _options: &ReadOptions) -> Result<Sheet> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let value: Value = serde_json::from_slice(bytes).map_err(|e| {
-        unreadable(
-            name,
-            Some(e.line()),
-            format!("is not valid JSON: {e}"),
-            SHAPE,
-        )
-    })?;
+    let value: Value = serde_json::from_slice(bytes)
+        .map_err(|e| unreadable(name, Some(e.line()), format!("is not valid JSON: {e}"), SHAPE))?;
+    if let Some(sheet) = survey_export(name, &value) {
+        return Ok(sheet);
+    }
     let records = match value {
         Value::Array(items) => items,
         object @ Value::Object(_) => vec![object],
         _ => {
-            return Err(unreadable(
-                name,
-                None,
-                "expected a JSON object or an array of objects",
-                SHAPE,
-            ));
+            return Err(unreadable(name, None, "expected a JSON object or an array of objects", SHAPE));
         }
     };
 
@@ -36,12 +28,7 @@ pub(super) fn read(name: &str, bytes: &[u8]) -> Result<Sheet> {
     for (i, record) in records.iter().enumerate() {
         let location = Location::Record(i + 1);
         let Value::Object(record) = record else {
-            return Err(unreadable(
-                name,
-                None,
-                format!("{location} is not an object"),
-                SHAPE,
-            ));
+            return Err(unreadable(name, None, format!("{location} is not an object"), SHAPE));
         };
         let mut cells = vec![];
         for (key, value) in record {
@@ -82,24 +69,13 @@ pub(super) fn read(name: &str, bytes: &[u8]) -> Result<Sheet> {
         .map(|(i, cells)| {
             let mut row = vec![String::new(); headers.len()];
             for (header, value) in cells {
-                let col = headers
-                    .iter()
-                    .position(|h| *h == header)
-                    .expect("collected above");
+                let col = headers.iter().position(|h| *h == header).expect("collected above");
                 row[col] = value;
             }
-            Row {
-                location: Location::Record(i + 1),
-                cells: row,
-            }
+            Row { location: Location::Record(i + 1), cells: row }
         })
         .collect();
-    Ok(Sheet {
-        file: name.to_string(),
-        headers,
-        rows,
-        notes: vec![],
-    })
+    Ok(Sheet { file: name.to_string(), headers, extra_headers: vec![], layout: None, rows, notes: vec![] })
 }
 
 fn flatten(
@@ -128,4 +104,108 @@ fn flatten(
             Ok((key.trim().to_string(), text))
         })
         .collect()
+}
+
+/// Exports of survey tools' APIs, read into the same rows as their CSV exports.
+fn survey_export(name: &str, value: &Value) -> Option<Sheet> {
+    let obj = value.as_object()?;
+    if let Some(items) = obj.get("items").and_then(Value::as_array) {
+        let records = items.iter().filter_map(Value::as_object).map(typeform_record).collect();
+        return Some(flat_records(name, records, "Typeform"));
+    }
+    if let Some(responses) = obj.get("responses").and_then(Value::as_array) {
+        let qualtrics = responses.iter().any(|r| r.get("values").is_some());
+        let records = responses
+            .iter()
+            .filter_map(Value::as_object)
+            .map(|r| if qualtrics { qualtrics_record(r) } else { limesurvey_record(r) })
+            .collect();
+        return Some(flat_records(name, records, if qualtrics { "Qualtrics" } else { "LimeSurvey" }));
+    }
+    if obj.get("values").is_some_and(Value::is_object) {
+        return Some(flat_records(name, vec![qualtrics_record(obj)], "Qualtrics"));
+    }
+    None
+}
+
+/// Typeform: `items[].answers[]` keyed by `field.ref`; hidden fields and dates beside them.
+fn typeform_record(item: &Map<String, Value>) -> Map<String, Value> {
+    let mut out = Map::new();
+    for key in ["response_id", "landed_at", "submitted_at"] {
+        if let Some(v) = item.get(key) {
+            out.insert(key.into(), v.clone());
+        }
+    }
+    if let Some(hidden) = item.get("hidden").and_then(Value::as_object) {
+        out.extend(hidden.clone());
+    }
+    for answer in item.get("answers").and_then(Value::as_array).into_iter().flatten() {
+        let Some(field) = answer.get("field") else { continue };
+        let key =
+            field.get("ref").or_else(|| field.get("id")).and_then(Value::as_str).unwrap_or("").to_string();
+        let kind = answer.get("type").and_then(Value::as_str).unwrap_or("");
+        let value = match kind {
+            "choice" => answer.pointer("/choice/label").or_else(|| answer.pointer("/choice/other")).cloned(),
+            "choices" => answer.pointer("/choices/labels").cloned(),
+            _ => answer.get(kind).cloned(),
+        };
+        out.insert(key, value.unwrap_or(Value::Null));
+    }
+    out
+}
+
+/// Qualtrics' API: `values` (codes) and `labels` (choice texts); labels win.
+fn qualtrics_record(r: &Map<String, Value>) -> Map<String, Value> {
+    let mut out = r.get("values").and_then(Value::as_object).cloned().unwrap_or_default();
+    if let Some(labels) = r.get("labels").and_then(Value::as_object) {
+        out.extend(labels.clone());
+    }
+    out
+}
+
+/// LimeSurvey's `{"responses": [{…flat…}]}`, or `[{"<id>": {…flat…}}]` in older versions.
+fn limesurvey_record(r: &Map<String, Value>) -> Map<String, Value> {
+    if r.len() == 1
+        && let Some(Value::Object(inner)) = r.values().next()
+    {
+        return inner.clone();
+    }
+    r.clone()
+}
+
+/// Flat JSON objects as rows: the union of their keys as columns, in first-seen order.
+pub fn flat_records(name: &str, records: Vec<Map<String, Value>>, layout: &'static str) -> Sheet {
+    let mut headers: Vec<String> = vec![];
+    for r in &records {
+        for k in r.keys() {
+            if !headers.contains(k) {
+                headers.push(k.clone());
+            }
+        }
+    }
+    let rows = records
+        .iter()
+        .enumerate()
+        .map(|(i, r)| Row {
+            location: Location::Record(i + 1),
+            cells: headers.iter().map(|h| r.get(h).map(text).unwrap_or_default()).collect(),
+        })
+        .collect();
+    Sheet {
+        file: name.to_string(),
+        headers,
+        extra_headers: vec![],
+        layout: Some(layout),
+        rows,
+        notes: vec![format!("recognised a {layout} JSON export")],
+    }
+}
+
+fn text(v: &Value) -> String {
+    match v {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        Value::Array(items) => items.iter().map(text).collect::<Vec<_>>().join("; "),
+        other => other.to_string(),
+    }
 }

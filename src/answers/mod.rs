@@ -11,6 +11,7 @@ use std::path::Path;
 use crate::error::{Error, Result};
 
 pub use csv_sheet::Delimiter;
+pub use json_sheet::flat_records;
 
 /// Where a row comes from, as the user would look it up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -58,7 +59,13 @@ impl Row {
 pub struct Sheet {
     /// The file, as the user named it.
     pub file: String,
+    /// The row that names the columns.
     pub headers: Vec<String>,
+    /// Further header rows (question texts in Qualtrics, choice labels in
+    /// SurveyMonkey), per row; matching may use them.
+    pub extra_headers: Vec<Vec<String>>,
+    /// The survey tool the layout was recognised as, if any.
+    pub layout: Option<&'static str>,
     pub rows: Vec<Row>,
     /// Things worth telling the user that are not errors (encoding guessed, …).
     pub notes: Vec<String>,
@@ -68,35 +75,56 @@ pub struct Sheet {
 pub struct ReadOptions {
     /// Overrides the sniffed delimiter.
     pub delimiter: Option<Delimiter>,
+    /// Header rows before the first answer row (the first names the columns); detected when None.
+    pub header_rows: Option<usize>,
+    /// Overrides encoding detection.
+    pub encoding: Option<Encoding>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    Utf8,
+    Windows1252,
+}
+
+impl std::str::FromStr for Encoding {
+    type Err = String;
+
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        match s.to_ascii_lowercase().replace('_', "-").as_str() {
+            "utf-8" | "utf8" => Ok(Encoding::Utf8),
+            "windows-1252" | "cp1252" | "latin1" | "latin-1" | "iso-8859-1" => Ok(Encoding::Windows1252),
+            other => Err(format!("unknown encoding `{other}`: use utf-8 or windows-1252")),
+        }
+    }
+}
+
+impl Sheet {
+    /// Every header text of a column: its name and what further header rows say.
+    pub fn header_texts(&self, col: usize) -> Vec<&str> {
+        std::iter::once(self.headers.get(col).map(String::as_str).unwrap_or(""))
+            .chain(self.extra_headers.iter().filter_map(|row| row.get(col).map(String::as_str)))
+            .filter(|t| !t.trim().is_empty())
+            .collect()
+    }
 }
 
 /// Reads a CSV or JSON answer sheet; JSON is recognised by its extension or its first byte.
 pub fn read(path: &Path, options: &ReadOptions) -> Result<Sheet> {
     let bytes = crate::error::read(path)?;
     let name = path.display().to_string();
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    let first = bytes
-        .iter()
-        .copied()
-        .find(|b| !b.is_ascii_whitespace() && *b != 0xEF && *b != 0xBB && *b != 0xBF);
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    let first =
+        bytes.iter().copied().find(|b| !b.is_ascii_whitespace() && *b != 0xEF && *b != 0xBB && *b != 0xBF);
     if ext == "json" || (ext != "csv" && matches!(first, Some(b'{') | Some(b'['))) {
-        json_sheet::read(&name, &bytes)
+        json_sheet::read(&name, &bytes, options)
     } else {
         csv_sheet::read(&name, &bytes, options)
     }
 }
 
 /// A sheet-level problem: the file cannot be read as answers at all.
-pub(crate) fn unreadable(
-    file: &str,
-    line: Option<usize>,
-    message: impl Into<String>,
-    hint: &str,
-) -> Error {
+pub(crate) fn unreadable(file: &str, line: Option<usize>, message: impl Into<String>, hint: &str) -> Error {
     let mut p = crate::Problem::new(file, line, message);
     if !hint.is_empty() {
         p = p.hint(hint);

@@ -92,12 +92,7 @@ struct Loader<'a> {
 
 /// Loads and validates the handreiking from `files` (the embedded defaults or a `--content` folder).
 pub fn load(files: &Files) -> Result<Handreiking> {
-    let mut loader = Loader {
-        files,
-        problems: vec![],
-        refs: vec![],
-        shown: vec![],
-    };
+    let mut loader = Loader { files, problems: vec![], refs: vec![], shown: vec![] };
     let handreiking = loader.load();
     match handreiking {
         Some(h) if loader.problems.is_empty() => Ok(h),
@@ -106,14 +101,8 @@ pub fn load(files: &Files) -> Result<Handreiking> {
 }
 
 impl Loader<'_> {
-    fn problem(
-        &mut self,
-        rel: &str,
-        line: Option<usize>,
-        message: impl Into<String>,
-    ) -> &mut Problem {
-        self.problems
-            .push(Problem::new(self.files.name(rel), line, message));
+    fn problem(&mut self, rel: &str, line: Option<usize>, message: impl Into<String>) -> &mut Problem {
+        self.problems.push(Problem::new(self.files.name(rel), line, message));
         self.problems.last_mut().unwrap()
     }
 
@@ -127,11 +116,7 @@ impl Loader<'_> {
         match std::str::from_utf8(bytes) {
             Ok(text) => Some(text.trim_start_matches('\u{feff}').replace("\r\n", "\n")),
             Err(e) => {
-                let line = bytes[..e.valid_up_to()]
-                    .iter()
-                    .filter(|&&b| b == b'\n')
-                    .count()
-                    + 1;
+                let line = bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
                 self.problem(rel, Some(line), "is not valid UTF-8").hint =
                     Some("save the file as UTF-8 in your editor".into());
                 None
@@ -151,16 +136,9 @@ impl Loader<'_> {
         };
 
         let introductie = self.introductie(&manifest.introductie);
-        let reflecties: Vec<_> = manifest
-            .reflecties
-            .iter()
-            .filter_map(|rel| self.reflectie(rel))
-            .collect();
-        let mut werkvormen: Vec<_> = manifest
-            .werkvormen
-            .iter()
-            .filter_map(|rel| self.werkvorm(rel))
-            .collect();
+        let reflecties: Vec<_> = manifest.reflecties.iter().filter_map(|rel| self.reflectie(rel)).collect();
+        let mut werkvormen: Vec<_> =
+            manifest.werkvormen.iter().filter_map(|rel| self.werkvorm(rel)).collect();
         self.check_numbering(&reflecties, &werkvormen);
         self.check_unused_answers(&reflecties);
         self.check_references(&reflecties, &mut werkvormen);
@@ -182,20 +160,16 @@ impl Loader<'_> {
     fn front_matter<T: DeserializeOwned>(&mut self, rel: &str) -> Option<(T, String, usize)> {
         let text = self.text(rel)?;
         let Some(rest) = text.strip_prefix("---\n") else {
-            self.problem(
-                rel,
-                Some(1),
-                "does not start with front matter (a line `---`)",
-            )
-            .hint = Some("start the file with `---`, the header fields, and `---` again".into());
+            self.problem(rel, Some(1), "does not start with front matter (a line `---`)").hint =
+                Some("start the file with `---`, the header fields, and `---` again".into());
             return None;
         };
         let (yaml, body) = match rest.find("\n---\n") {
             Some(end) => (&rest[..end + 1], &rest[end + 5..]),
             None if rest.ends_with("\n---") => (&rest[..rest.len() - 3], ""),
             None => {
-                self.problem(rel, Some(1), "the front matter is not closed")
-                    .hint = Some("end the header with a line `---`".into());
+                self.problem(rel, Some(1), "the front matter is not closed").hint =
+                    Some("end the header with a line `---`".into());
                 return None;
             }
         };
@@ -206,11 +180,7 @@ impl Loader<'_> {
                 // The YAML starts on line 2 of the file.
                 let line = e.location().map(|l| l.line() + 1);
                 let message = e.to_string();
-                let message = message
-                    .split(" at line ")
-                    .next()
-                    .unwrap_or(&message)
-                    .to_string();
+                let message = message.split(" at line ").next().unwrap_or(&message).to_string();
                 self.problem(rel, line.or(Some(2)), format!("front matter: {message}"));
                 None
             }
@@ -218,17 +188,12 @@ impl Loader<'_> {
     }
 
     fn markdown(&mut self, rel: &str, body: &str, first_line: usize) -> Vec<Section> {
-        let Parsed {
-            sections,
-            refs,
-            problems,
-        } = markdown::parse(body, first_line);
+        let Parsed { sections, refs, problems } = markdown::parse(body, first_line);
         for (line, message) in problems {
             self.problem(rel, Some(line), message);
         }
         let name = rel.to_string();
-        self.refs
-            .extend(refs.into_iter().map(|r| (name.clone(), r)));
+        self.refs.extend(refs.into_iter().map(|r| (name.clone(), r)));
         sections
     }
 
@@ -237,17 +202,11 @@ impl Loader<'_> {
         let mut tekst = vec![];
         for section in self.markdown(rel, &body, line) {
             if let Some((heading, _)) = section.heading {
-                tekst.push(Block::H {
-                    level: 2,
-                    c: vec![Inline::Text { v: heading }],
-                });
+                tekst.push(Block::H { level: 2, c: vec![Inline::Text { v: heading }] });
             }
             tekst.extend(section.blocks);
         }
-        Some(Introductie {
-            titel: meta.titel,
-            tekst,
-        })
+        Some(Introductie { titel: meta.titel, tekst })
     }
 
     fn reflectie(&mut self, rel: &str) -> Option<Reflectie> {
@@ -255,15 +214,8 @@ impl Loader<'_> {
         let tekst = self.flat_body(rel, &body, line);
         let expected = format!("R{}", meta.nummer);
         if meta.id != expected {
-            self.problem(
-                rel,
-                Some(2),
-                format!("id `{}` does not match nummer {}", meta.id, meta.nummer),
-            )
-            .hint = Some(format!(
-                "a reflection with nummer {} has id {expected}",
-                meta.nummer
-            ));
+            self.problem(rel, Some(2), format!("id `{}` does not match nummer {}", meta.id, meta.nummer))
+                .hint = Some(format!("a reflection with nummer {} has id {expected}", meta.nummer));
         }
         if meta.vragen.is_empty() {
             self.problem(rel, Some(2), "the reflection has no questions (`vragen:`)");
@@ -273,10 +225,8 @@ impl Loader<'_> {
             let nummer = i as u32 + 1;
             let expected = format!("{}V{nummer}", meta.id);
             if v.id != expected {
-                self.problem(rel, Some(2), format!("question {nummer} has id `{}`", v.id))
-                    .hint = Some(format!(
-                    "questions are numbered in order: this one is {expected}"
-                ));
+                self.problem(rel, Some(2), format!("question {nummer} has id `{}`", v.id)).hint =
+                    Some(format!("questions are numbered in order: this one is {expected}"));
             }
             let mut antwoorden = vec![];
             for letter in Letter::BOTH {
@@ -288,20 +238,9 @@ impl Loader<'_> {
                     antwoorden.push(a);
                 }
             }
-            vragen.push(Vraag {
-                id: v.id,
-                nummer,
-                tekst: v.tekst.trim().to_string(),
-                antwoorden,
-            });
+            vragen.push(Vraag { id: v.id, nummer, tekst: v.tekst.trim().to_string(), antwoorden });
         }
-        Some(Reflectie {
-            id: meta.id,
-            nummer: meta.nummer,
-            titel: meta.titel,
-            tekst,
-            vragen,
-        })
+        Some(Reflectie { id: meta.id, nummer: meta.nummer, titel: meta.titel, tekst, vragen })
     }
 
     /// A body whose level-2 headings are just headings.
@@ -309,22 +248,14 @@ impl Loader<'_> {
         let mut out = vec![];
         for section in self.markdown(rel, body, line) {
             if let Some((heading, _)) = section.heading {
-                out.push(Block::H {
-                    level: 2,
-                    c: vec![Inline::Text { v: heading }],
-                });
+                out.push(Block::H { level: 2, c: vec![Inline::Text { v: heading }] });
             }
             out.extend(section.blocks);
         }
         out
     }
 
-    fn antwoord(
-        &mut self,
-        vraag: &str,
-        letter: Letter,
-        voorbeelden: Vec<String>,
-    ) -> Option<Antwoord> {
+    fn antwoord(&mut self, vraag: &str, letter: Letter, voorbeelden: Vec<String>) -> Option<Antwoord> {
         let rel = answer_file(vraag, letter);
         let (meta, body, line) = self.front_matter::<AntwoordMeta>(&rel)?;
         let id = format!("{vraag}-{}", letter.as_str());
@@ -343,44 +274,29 @@ impl Loader<'_> {
         let tekst = sections.next().map(|s| s.blocks).unwrap_or_default();
         let mut blokken: Vec<Blok> = vec![];
         for section in sections {
-            let (heading, hline) = section
-                .heading
-                .expect("sections after the first have headings");
+            let (heading, hline) = section.heading.expect("sections after the first have headings");
             let Some(soort) = Soort::parse(&heading) else {
-                self.problem(&rel, Some(hline), format!("unknown block `## {heading}`"))
-                    .hint = Some(format!(
-                    "the blocks are: {}",
-                    Soort::ALL.map(|s| s.titel()).join(", ")
-                ));
+                self.problem(&rel, Some(hline), format!("unknown block `## {heading}`")).hint =
+                    Some(format!("the blocks are: {}", Soort::ALL.map(|s| s.titel()).join(", ")));
                 continue;
             };
             if blokken.iter().any(|b| b.soort == soort) {
-                self.problem(
-                    &rel,
-                    Some(hline),
-                    format!("block `## {heading}` appears twice"),
-                )
-                .hint = Some("merge the two blocks into one".into());
+                self.problem(&rel, Some(hline), format!("block `## {heading}` appears twice")).hint =
+                    Some("merge the two blocks into one".into());
                 continue;
             }
             let werkvormen = if soort == Soort::Werkvormen {
-                meta.werkvormen
-                    .iter()
-                    .map(|w| w.trim().to_ascii_uppercase())
-                    .collect()
+                meta.werkvormen.iter().map(|w| w.trim().to_ascii_uppercase()).collect()
             } else {
                 vec![]
             };
             if soort == Soort::Werkvormen && werkvormen.is_empty() && section.blocks.is_empty() {
-                self.problem(&rel, Some(hline), "the Werkvormen block is empty")
-                    .hint = Some("list werkvormen in the header (`werkvormen: [W1]`) or write text under the heading".into());
+                self.problem(&rel, Some(hline), "the Werkvormen block is empty").hint = Some(
+                    "list werkvormen in the header (`werkvormen: [W1]`) or write text under the heading"
+                        .into(),
+                );
             }
-            blokken.push(Blok {
-                soort,
-                titel: soort.titel().to_string(),
-                tekst: section.blocks,
-                werkvormen,
-            });
+            blokken.push(Blok { soort, titel: soort.titel().to_string(), tekst: section.blocks, werkvormen });
         }
         if !meta.werkvormen.is_empty() && !blokken.iter().any(|b| b.soort == Soort::Werkvormen) {
             self.problem(
@@ -391,34 +307,20 @@ impl Loader<'_> {
             .hint = Some("add a `## Werkvormen` heading where the werkvormen should appear".into());
         }
         for w in &meta.werkvormen {
-            self.shown
-                .push((rel.clone(), 2, id.clone(), w.trim().to_ascii_uppercase()));
+            self.shown.push((rel.clone(), 2, id.clone(), w.trim().to_ascii_uppercase()));
         }
         if tekst.is_empty() && blokken.is_empty() {
             self.problem(&rel, Some(line), "the answer has no text");
         }
-        Some(Antwoord {
-            id,
-            letter,
-            voorbeelden,
-            tekst,
-            blokken,
-        })
+        Some(Antwoord { id, letter, voorbeelden, tekst, blokken })
     }
 
     fn werkvorm(&mut self, rel: &str) -> Option<Werkvorm> {
         let (meta, body, line) = self.front_matter::<WerkvormMeta>(rel)?;
         let expected = format!("W{}", meta.nummer);
         if meta.id != expected {
-            self.problem(
-                rel,
-                Some(2),
-                format!("id `{}` does not match nummer {}", meta.id, meta.nummer),
-            )
-            .hint = Some(format!(
-                "a werkvorm with nummer {} has id {expected}",
-                meta.nummer
-            ));
+            self.problem(rel, Some(2), format!("id `{}` does not match nummer {}", meta.id, meta.nummer))
+                .hint = Some(format!("a werkvorm with nummer {} has id {expected}", meta.nummer));
         }
         let tekst = self.flat_body(rel, &body, line);
         if tekst.is_empty() {
@@ -439,22 +341,14 @@ impl Loader<'_> {
         for (i, r) in reflecties.iter().enumerate() {
             if let Some(prev) = seen.insert(r.id.clone(), i) {
                 let _ = prev;
-                self.problem(
-                    MANIFEST,
-                    None,
-                    format!("reflection id {} is used twice", r.id),
-                );
+                self.problem(MANIFEST, None, format!("reflection id {} is used twice", r.id));
             }
         }
         let mut seen = BTreeSet::new();
         for w in werkvormen {
             if !seen.insert(w.id.clone()) {
-                self.problem(
-                    MANIFEST,
-                    None,
-                    format!("werkvorm id {} is used twice", w.id),
-                )
-                .hint = Some("give every werkvorm its own nummer and id".into());
+                self.problem(MANIFEST, None, format!("werkvorm id {} is used twice", w.id)).hint =
+                    Some("give every werkvorm its own nummer and id".into());
             }
         }
     }
@@ -470,13 +364,13 @@ impl Loader<'_> {
             .files
             .iter()
             .map(|(rel, _)| rel.to_string())
-            .filter(|rel| {
-                rel.starts_with("antwoorden/") && rel.ends_with(".md") && !known.contains(rel)
-            })
+            .filter(|rel| rel.starts_with("antwoorden/") && rel.ends_with(".md") && !known.contains(rel))
             .collect();
         for rel in stray {
-            self.problem(&rel, None, "no question in the reflections has this answer file")
-                .hint = Some("answer files are named antwoorden/<vraag id>-a.md and -b.md, e.g. antwoorden/r1v1-a.md".into());
+            self.problem(&rel, None, "no question in the reflections has this answer file").hint = Some(
+                "answer files are named antwoorden/<vraag id>-a.md and -b.md, e.g. antwoorden/r1v1-a.md"
+                    .into(),
+            );
         }
     }
 
@@ -497,18 +391,17 @@ impl Loader<'_> {
         for (rel, site) in std::mem::take(&mut self.refs) {
             if !ids.contains(&site.id) {
                 self.problem(&rel, Some(site.line), format!("link to #{}, which does not exist", site.id))
-                    .hint = Some("link to an id: #R1 (reflectie), #R1V1 (vraag), #R1V1-A (antwoord), #W1 (werkvorm)".into());
+                    .hint = Some(
+                    "link to an id: #R1 (reflectie), #R1V1 (vraag), #R1V1-A (antwoord), #W1 (werkvorm)"
+                        .into(),
+                );
             }
         }
         for (rel, line, answer, werkvorm) in std::mem::take(&mut self.shown) {
             match werkvormen.iter_mut().find(|w| w.id == werkvorm) {
                 Some(w) => w.gebruikt_bij.push(answer),
                 None => {
-                    let known = werkvormen
-                        .iter()
-                        .map(|w| w.id.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ");
+                    let known = werkvormen.iter().map(|w| w.id.as_str()).collect::<Vec<_>>().join(", ");
                     self.problem(
                         &rel,
                         Some(line),
@@ -522,11 +415,7 @@ impl Loader<'_> {
 }
 
 pub(crate) fn answer_file(vraag: &str, letter: Letter) -> String {
-    format!(
-        "antwoorden/{}-{}.md",
-        vraag.to_ascii_lowercase(),
-        letter.as_str().to_ascii_lowercase()
-    )
+    format!("antwoorden/{}-{}.md", vraag.to_ascii_lowercase(), letter.as_str().to_ascii_lowercase())
 }
 
 fn line_at(text: &str, offset: usize) -> usize {

@@ -66,14 +66,8 @@ pub struct Parsed {
 
 enum Frame {
     Blocks(Vec<Block>),
-    List {
-        start: Option<u64>,
-        items: Vec<Vec<Block>>,
-    },
-    Inlines {
-        kind: InlineKind,
-        c: Vec<Inline>,
-    },
+    List { start: Option<u64>, items: Vec<Vec<Block>> },
+    Inlines { kind: InlineKind, c: Vec<Inline> },
 }
 
 enum InlineKind {
@@ -91,16 +85,12 @@ enum InlineKind {
 
 /// Parses `text`; `first_line` is the file line the text starts on.
 pub fn parse(text: &str, first_line: usize) -> Parsed {
-    let line_starts: Vec<usize> = std::iter::once(0)
-        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-        .collect();
+    let line_starts: Vec<usize> =
+        std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
     let line_of = |offset: usize| first_line + line_starts.partition_point(|&s| s <= offset) - 1;
 
     let mut out = Parsed::default();
-    let mut sections = vec![Section {
-        heading: None,
-        blocks: vec![],
-    }];
+    let mut sections = vec![Section { heading: None, blocks: vec![] }];
     let mut stack: Vec<Frame> = vec![Frame::Blocks(vec![])];
 
     let options = Options::ENABLE_STRIKETHROUGH;
@@ -110,10 +100,7 @@ pub fn parse(text: &str, first_line: usize) -> Parsed {
             Event::Start(tag) => match tag {
                 Tag::Paragraph => {
                     close_implicit(&mut stack);
-                    stack.push(Frame::Inlines {
-                        kind: InlineKind::P,
-                        c: vec![],
-                    });
+                    stack.push(Frame::Inlines { kind: InlineKind::P, c: vec![] });
                 }
                 Tag::Heading { level, .. } => {
                     close_implicit(&mut stack);
@@ -125,17 +112,11 @@ pub fn parse(text: &str, first_line: usize) -> Parsed {
                         HeadingLevel::H5 => 5,
                         HeadingLevel::H6 => 6,
                     };
-                    stack.push(Frame::Inlines {
-                        kind: InlineKind::Heading(level),
-                        c: vec![],
-                    });
+                    stack.push(Frame::Inlines { kind: InlineKind::Heading(level), c: vec![] });
                 }
                 Tag::List(start) => {
                     close_implicit(&mut stack);
-                    stack.push(Frame::List {
-                        start,
-                        items: vec![],
-                    });
+                    stack.push(Frame::List { start, items: vec![] });
                 }
                 Tag::Item => stack.push(Frame::Blocks(vec![])),
                 Tag::Emphasis => open_inline(&mut stack, InlineKind::Em),
@@ -147,15 +128,9 @@ pub fn parse(text: &str, first_line: usize) -> Parsed {
                         InlineKind::Plain
                     } else if let Some(id) = dest.strip_prefix('#') {
                         let id = id.trim().to_ascii_uppercase();
-                        out.refs.push(RefSite {
-                            id: id.clone(),
-                            line,
-                        });
+                        out.refs.push(RefSite { id: id.clone(), line });
                         InlineKind::Ref(id)
-                    } else if ["http://", "https://", "mailto:"]
-                        .iter()
-                        .any(|p| dest.starts_with(p))
-                    {
+                    } else if ["http://", "https://", "mailto:"].iter().any(|p| dest.starts_with(p)) {
                         InlineKind::Link(dest.to_string())
                     } else {
                         out.problems.push((
@@ -171,20 +146,15 @@ pub fn parse(text: &str, first_line: usize) -> Parsed {
                 }
                 Tag::BlockQuote(_) | Tag::HtmlBlock => {}
                 Tag::Image { .. } => {
-                    out.problems
-                        .push((line, "images are not supported in the content".into()));
+                    out.problems.push((line, "images are not supported in the content".into()));
                     open_inline(&mut stack, InlineKind::Plain);
                 }
                 Tag::CodeBlock(_) => {
                     close_implicit(&mut stack);
-                    stack.push(Frame::Inlines {
-                        kind: InlineKind::P,
-                        c: vec![],
-                    });
+                    stack.push(Frame::Inlines { kind: InlineKind::P, c: vec![] });
                 }
                 other => {
-                    out.problems
-                        .push((line, format!("unsupported Markdown ({other:?})")));
+                    out.problems.push((line, format!("unsupported Markdown ({other:?})")));
                     open_inline(&mut stack, InlineKind::Plain);
                 }
             },
@@ -192,32 +162,21 @@ pub fn parse(text: &str, first_line: usize) -> Parsed {
                 TagEnd::Paragraph | TagEnd::CodeBlock => close_inline_block(&mut stack),
                 TagEnd::Heading(_) => {
                     close_implicit(&mut stack);
-                    let Some(Frame::Inlines {
-                        kind: InlineKind::Heading(level),
-                        c,
-                    }) = stack.pop()
-                    else {
+                    let Some(Frame::Inlines { kind: InlineKind::Heading(level), c }) = stack.pop() else {
                         unreachable!("heading frame")
                     };
                     if level == 2 && stack.len() == 1 {
                         // A new section: flush what came before.
-                        let Some(Frame::Blocks(blocks)) = stack.last_mut() else {
-                            unreachable!()
-                        };
+                        let Some(Frame::Blocks(blocks)) = stack.last_mut() else { unreachable!() };
                         sections.last_mut().unwrap().blocks.append(blocks);
-                        sections.push(Section {
-                            heading: Some((plain_text(&c), line)),
-                            blocks: vec![],
-                        });
+                        sections.push(Section { heading: Some((plain_text(&c), line)), blocks: vec![] });
                     } else {
                         push_block(&mut stack, Block::H { level, c });
                     }
                 }
                 TagEnd::List(_) => {
                     close_implicit(&mut stack);
-                    let Some(Frame::List { start, items }) = stack.pop() else {
-                        unreachable!("list frame")
-                    };
+                    let Some(Frame::List { start, items }) = stack.pop() else { unreachable!("list frame") };
                     let block = match start {
                         Some(start) => Block::Ol { start, items },
                         None => Block::Ul { items },
@@ -226,18 +185,14 @@ pub fn parse(text: &str, first_line: usize) -> Parsed {
                 }
                 TagEnd::Item => {
                     close_implicit(&mut stack);
-                    let Some(Frame::Blocks(blocks)) = stack.pop() else {
-                        unreachable!("item frame")
-                    };
+                    let Some(Frame::Blocks(blocks)) = stack.pop() else { unreachable!("item frame") };
                     if let Some(Frame::List { items, .. }) = stack.last_mut() {
                         items.push(blocks);
                     }
                 }
-                TagEnd::Emphasis
-                | TagEnd::Strong
-                | TagEnd::Strikethrough
-                | TagEnd::Link
-                | TagEnd::Image => close_inline(&mut stack),
+                TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link | TagEnd::Image => {
+                    close_inline(&mut stack)
+                }
                 TagEnd::BlockQuote(_) | TagEnd::HtmlBlock => {}
                 _ => close_inline(&mut stack),
             },
@@ -270,21 +225,12 @@ fn open_inline(stack: &mut Vec<Frame>, kind: InlineKind) {
 /// Inline content directly inside a list item (a tight list) gets a paragraph.
 fn ensure_inline_context(stack: &mut Vec<Frame>) {
     if matches!(stack.last(), Some(Frame::Blocks(_))) {
-        stack.push(Frame::Inlines {
-            kind: InlineKind::ImplicitP,
-            c: vec![],
-        });
+        stack.push(Frame::Inlines { kind: InlineKind::ImplicitP, c: vec![] });
     }
 }
 
 fn close_implicit(stack: &mut Vec<Frame>) {
-    if matches!(
-        stack.last(),
-        Some(Frame::Inlines {
-            kind: InlineKind::ImplicitP,
-            ..
-        })
-    ) {
+    if matches!(stack.last(), Some(Frame::Inlines { kind: InlineKind::ImplicitP, .. })) {
         close_inline_block(stack);
     }
 }
@@ -340,12 +286,7 @@ fn push_inline(stack: &mut Vec<Frame>, inline: Inline) {
 }
 
 fn push_text(stack: &mut Vec<Frame>, text: &str) {
-    push_inline(
-        stack,
-        Inline::Text {
-            v: text.to_string(),
-        },
-    );
+    push_inline(stack, Inline::Text { v: text.to_string() });
 }
 
 fn trim_inlines(mut c: Vec<Inline>) -> Vec<Inline> {
@@ -366,10 +307,9 @@ pub fn plain_text(c: &[Inline]) -> String {
         match inline {
             Inline::Text { v } => out.push_str(v),
             Inline::Br => out.push(' '),
-            Inline::Strong { c }
-            | Inline::Em { c }
-            | Inline::Link { c, .. }
-            | Inline::Ref { c, .. } => out.push_str(&plain_text(c)),
+            Inline::Strong { c } | Inline::Em { c } | Inline::Link { c, .. } | Inline::Ref { c, .. } => {
+                out.push_str(&plain_text(c))
+            }
         }
     }
     out
@@ -407,10 +347,9 @@ pub fn visit_inlines_mut(blocks: &mut [Block], f: &mut impl FnMut(&mut Inline)) 
         for inline in c {
             f(inline);
             match inline {
-                Inline::Strong { c }
-                | Inline::Em { c }
-                | Inline::Link { c, .. }
-                | Inline::Ref { c, .. } => inlines(c, f),
+                Inline::Strong { c } | Inline::Em { c } | Inline::Link { c, .. } | Inline::Ref { c, .. } => {
+                    inlines(c, f)
+                }
                 Inline::Text { .. } | Inline::Br => {}
             }
         }
@@ -439,21 +378,11 @@ mod tests {
     fn tight_list_items_become_paragraphs_with_emphasis() {
         let parsed = parse("- een *samen* ding\n- **wél** twee\n", 1);
         assert_eq!(parsed.sections.len(), 1);
-        let Block::Ul { items } = &parsed.sections[0].blocks[0] else {
-            panic!("not a list")
-        };
+        let Block::Ul { items } = &parsed.sections[0].blocks[0] else { panic!("not a list") };
         assert_eq!(items.len(), 2);
         assert_eq!(
             items[0],
-            vec![Block::P {
-                c: vec![
-                    text("een "),
-                    Inline::Em {
-                        c: vec![text("samen")]
-                    },
-                    text(" ding")
-                ]
-            }]
+            vec![Block::P { c: vec![text("een "), Inline::Em { c: vec![text("samen")] }, text(" ding")] }]
         );
     }
 
@@ -461,54 +390,18 @@ mod tests {
     fn level_two_headings_split_sections_with_their_line() {
         let parsed = parse("Intro.\n\n## Tips\n\n- a\n\n## Faalfactoren\n\nb\n", 5);
         let headings: Vec<_> = parsed.sections.iter().map(|s| s.heading.clone()).collect();
-        assert_eq!(
-            headings,
-            vec![
-                None,
-                Some(("Tips".into(), 7)),
-                Some(("Faalfactoren".into(), 11))
-            ]
-        );
-        assert_eq!(
-            parsed.sections[0].blocks,
-            vec![Block::P {
-                c: vec![text("Intro.")]
-            }]
-        );
+        assert_eq!(headings, vec![None, Some(("Tips".into(), 7)), Some(("Faalfactoren".into(), 11))]);
+        assert_eq!(parsed.sections[0].blocks, vec![Block::P { c: vec![text("Intro.")] }]);
     }
 
     #[test]
     fn links_become_refs_web_links_or_plain_text() {
-        let parsed = parse(
-            "Zie [werkvorm 2](#w2), [site](https://example.org) en [Logt u even in](#).\n",
-            1,
-        );
-        let Block::P { c } = &parsed.sections[0].blocks[0] else {
-            panic!()
-        };
-        assert_eq!(
-            c[1],
-            Inline::Ref {
-                id: "W2".into(),
-                live: true,
-                c: vec![text("werkvorm 2")]
-            }
-        );
-        assert_eq!(
-            c[3],
-            Inline::Link {
-                url: "https://example.org".into(),
-                c: vec![text("site")]
-            }
-        );
+        let parsed = parse("Zie [werkvorm 2](#w2), [site](https://example.org) en [Logt u even in](#).\n", 1);
+        let Block::P { c } = &parsed.sections[0].blocks[0] else { panic!() };
+        assert_eq!(c[1], Inline::Ref { id: "W2".into(), live: true, c: vec![text("werkvorm 2")] });
+        assert_eq!(c[3], Inline::Link { url: "https://example.org".into(), c: vec![text("site")] });
         assert_eq!(c[4], text(" en Logt u even in."));
-        assert_eq!(
-            parsed.refs,
-            vec![RefSite {
-                id: "W2".into(),
-                line: 1
-            }]
-        );
+        assert_eq!(parsed.refs, vec![RefSite { id: "W2".into(), line: 1 }]);
     }
 
     #[test]

@@ -143,9 +143,7 @@ impl Soort {
     }
 
     fn parse(heading: &str) -> Option<Soort> {
-        Soort::ALL
-            .into_iter()
-            .find(|s| s.titel().eq_ignore_ascii_case(heading.trim()))
+        Soort::ALL.into_iter().find(|s| s.titel().eq_ignore_ascii_case(heading.trim()))
     }
 }
 
@@ -171,9 +169,7 @@ pub struct Werkvorm {
 
 impl Handreiking {
     pub fn vragen(&self) -> impl Iterator<Item = (&Reflectie, &Vraag)> {
-        self.reflecties
-            .iter()
-            .flat_map(|r| r.vragen.iter().map(move |v| (r, v)))
+        self.reflecties.iter().flat_map(|r| r.vragen.iter().map(move |v| (r, v)))
     }
 
     pub fn vraag(&self, id: &str) -> Option<&Vraag> {

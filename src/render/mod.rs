@@ -63,10 +63,7 @@ impl Engine {
                 let before = loaded.len();
                 loaded.extend(Font::iter(Bytes::new(bytes.to_vec())));
                 if loaded.len() == before {
-                    return Err(Error::Usage(format!(
-                        "{} is not a font file Typst can read",
-                        set.name(rel)
-                    )));
+                    return Err(Error::Usage(format!("{} is not a font file Typst can read", set.name(rel))));
                 }
             }
         }
@@ -77,9 +74,8 @@ impl Engine {
         for (rel, bytes) in templates.iter() {
             let id = file_id(&format!("/{rel}"));
             if rel.ends_with(".typ") {
-                let text = String::from_utf8(bytes.to_vec()).map_err(|_| {
-                    Error::Usage(format!("{} is not valid UTF-8", templates.name(rel)))
-                })?;
+                let text = String::from_utf8(bytes.to_vec())
+                    .map_err(|_| Error::Usage(format!("{} is not valid UTF-8", templates.name(rel))))?;
                 sources.insert(id, Source::new(id, text));
             } else {
                 assets.insert(id, Bytes::new(bytes.to_vec()));
@@ -109,23 +105,18 @@ impl Engine {
         let today = datetime(meta.timestamp);
         let world = DocWorld::new(self, main, Bytes::new(data), today);
         let warned = typst::compile::<PagedDocument>(&world);
-        let document = warned
-            .output
-            .map_err(|errors| self.failure(&world, entry, &errors))?;
+        let document = warned.output.map_err(|errors| self.failure(&world, entry, &errors))?;
 
         let options = PdfOptions {
             ident: Smart::Custom(meta.ident.clone()),
             timestamp: today.map(Timestamp::new_utc),
-            standards: PdfStandards::new(&[
-                typst_pdf::PdfStandard::Ua_1,
-                typst_pdf::PdfStandard::A_2a,
-            ])
-            .expect("compatible standards"),
+            standards: PdfStandards::new(&[typst_pdf::PdfStandard::Ua_1, typst_pdf::PdfStandard::A_2a])
+                .expect("compatible standards"),
             tagged: true,
             ..PdfOptions::default()
         };
-        let pdf = typst_pdf::pdf(&document, &options)
-            .map_err(|errors| self.failure(&world, entry, &errors))?;
+        let pdf =
+            typst_pdf::pdf(&document, &options).map_err(|errors| self.failure(&world, entry, &errors))?;
         // Memoised layouts of other documents are of no use to the next one
         // (their data differ), so keep memory flat.
         typst::comemo::evict(10);
@@ -143,18 +134,11 @@ impl Engine {
                     let line = source.lines().byte_to_line(range.start)? + 1;
                     Some(format!("{:?}:{line}: ", id.vpath()))
                 });
-                let hints: String = d
-                    .hints
-                    .iter()
-                    .map(|h| format!("\n    hint: {}", h.v))
-                    .collect();
+                let hints: String = d.hints.iter().map(|h| format!("\n    hint: {}", h.v)).collect();
                 format!("  {}{}{hints}", place.unwrap_or_default(), d.message)
             })
             .collect();
-        Error::Render {
-            template: entry.to_string(),
-            messages,
-        }
+        Error::Render { template: entry.to_string(), messages }
     }
 }
 
@@ -163,14 +147,7 @@ pub fn datetime(secs: i64) -> Option<Datetime> {
     let days = secs.div_euclid(86_400);
     let rem = secs.rem_euclid(86_400);
     let (y, m, d) = civil_from_days(days);
-    Datetime::from_ymd_hms(
-        y,
-        m,
-        d,
-        (rem / 3600) as u8,
-        ((rem % 3600) / 60) as u8,
-        (rem % 60) as u8,
-    )
+    Datetime::from_ymd_hms(y, m, d, (rem / 3600) as u8, ((rem % 3600) / 60) as u8, (rem % 60) as u8)
 }
 
 pub fn civil_from_days(days: i64) -> (i32, u8, u8) {

@@ -19,12 +19,7 @@ pub struct DocWorld<'a> {
 
 impl<'a> DocWorld<'a> {
     pub fn new(engine: &'a Engine, main: FileId, data: Bytes, today: Option<Datetime>) -> Self {
-        DocWorld {
-            engine,
-            main,
-            data,
-            today,
-        }
+        DocWorld { engine, main, data, today }
     }
 }
 
@@ -42,11 +37,7 @@ impl World for DocWorld<'_> {
     }
 
     fn source(&self, id: FileId) -> FileResult<Source> {
-        self.engine
-            .sources
-            .get(&id)
-            .cloned()
-            .ok_or_else(|| not_found(id))
+        self.engine.sources.get(&id).cloned().ok_or_else(|| not_found(id))
     }
 
     fn file(&self, id: FileId) -> FileResult<Bytes> {
@@ -56,11 +47,7 @@ impl World for DocWorld<'_> {
         if let Some(source) = self.engine.sources.get(&id) {
             return Ok(Bytes::from_string(source.clone()));
         }
-        self.engine
-            .assets
-            .get(&id)
-            .cloned()
-            .ok_or_else(|| not_found(id))
+        self.engine.assets.get(&id).cloned().ok_or_else(|| not_found(id))
     }
 
     fn font(&self, index: usize) -> Option<Font> {

@@ -39,10 +39,7 @@ pub fn scratch(name: &str) -> PathBuf {
 /// Lower-case letters and digits only: compares text across line breaks,
 /// hyphenation and typographic punctuation.
 pub fn squash(s: &str) -> String {
-    s.chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(|c| c.to_lowercase())
-        .collect()
+    s.chars().filter(|c| c.is_alphanumeric()).flat_map(|c| c.to_lowercase()).collect()
 }
 
 pub struct Pdf {
@@ -67,9 +64,7 @@ impl Pdf {
         let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
         let doc = Document::load_mem(&bytes).expect("valid PDF");
         let pages: Vec<ObjectId> = doc.get_pages().values().copied().collect();
-        let text = (1..=pages.len() as u32)
-            .map(|n| doc.extract_text(&[n]).unwrap_or_default())
-            .collect();
+        let text = (1..=pages.len() as u32).map(|n| doc.extract_text(&[n]).unwrap_or_default()).collect();
         Pdf { doc, pages, text }
     }
 
@@ -83,10 +78,7 @@ impl Pdf {
 
     fn dest_page(&self, dest: &Object) -> Option<usize> {
         match self.deref(dest) {
-            Object::Array(a) => a
-                .first()
-                .and_then(|p| p.as_reference().ok())
-                .and_then(|id| self.page_of(id)),
+            Object::Array(a) => a.first().and_then(|p| p.as_reference().ok()).and_then(|id| self.page_of(id)),
             Object::Dictionary(d) => d.get(b"D").ok().and_then(|d| self.dest_page(d)),
             _ => None,
         }
@@ -96,22 +88,12 @@ impl Pdf {
     pub fn named_dests(&self) -> HashMap<String, usize> {
         let mut out = HashMap::new();
         let catalog = self.doc.catalog().expect("catalog");
-        if let Ok(names) = catalog
-            .get(b"Names")
-            .map(|o| self.deref(o))
-            .and_then(|o| o.as_dict())
-            && let Ok(tree) = names
-                .get(b"Dests")
-                .map(|o| self.deref(o))
-                .and_then(|o| o.as_dict())
+        if let Ok(names) = catalog.get(b"Names").map(|o| self.deref(o)).and_then(|o| o.as_dict())
+            && let Ok(tree) = names.get(b"Dests").map(|o| self.deref(o)).and_then(|o| o.as_dict())
         {
             self.walk_names(tree, &mut out);
         }
-        if let Ok(dests) = catalog
-            .get(b"Dests")
-            .map(|o| self.deref(o))
-            .and_then(|o| o.as_dict())
-        {
+        if let Ok(dests) = catalog.get(b"Dests").map(|o| self.deref(o)).and_then(|o| o.as_dict()) {
             for (k, v) in dests.iter() {
                 if let Some(p) = self.dest_page(v) {
                     out.insert(String::from_utf8_lossy(k).into_owned(), p);
@@ -122,22 +104,14 @@ impl Pdf {
     }
 
     fn walk_names(&self, node: &Dictionary, out: &mut HashMap<String, usize>) {
-        if let Ok(kids) = node
-            .get(b"Kids")
-            .map(|o| self.deref(o))
-            .and_then(|o| o.as_array())
-        {
+        if let Ok(kids) = node.get(b"Kids").map(|o| self.deref(o)).and_then(|o| o.as_array()) {
             for kid in kids {
                 if let Ok(d) = self.deref(kid).as_dict() {
                     self.walk_names(d, out);
                 }
             }
         }
-        if let Ok(names) = node
-            .get(b"Names")
-            .map(|o| self.deref(o))
-            .and_then(|o| o.as_array())
-        {
+        if let Ok(names) = node.get(b"Names").map(|o| self.deref(o)).and_then(|o| o.as_array()) {
             for pair in names.chunks(2) {
                 if let (Ok(key), Some(val)) = (pair[0].as_str(), pair.get(1))
                     && let Some(p) = self.dest_page(val)
@@ -151,25 +125,13 @@ impl Pdf {
     /// Link annotations on a 0-based page.
     pub fn links(&self, page: usize) -> Vec<Link> {
         let dests = self.named_dests();
-        let annots = self
-            .doc
-            .get_page_annotations(self.pages[page])
-            .unwrap_or_default();
+        let annots = self.doc.get_page_annotations(self.pages[page]).unwrap_or_default();
         annots
             .into_iter()
-            .filter(|a| {
-                a.get(b"Subtype").and_then(|s| s.as_name()).ok() == Some(b"Link".as_slice())
-            })
+            .filter(|a| a.get(b"Subtype").and_then(|s| s.as_name()).ok() == Some(b"Link".as_slice()))
             .map(|a| {
-                let action = a
-                    .get(b"A")
-                    .map(|o| self.deref(o))
-                    .and_then(|o| o.as_dict())
-                    .ok();
-                let dest = a
-                    .get(b"Dest")
-                    .ok()
-                    .or_else(|| action.and_then(|d| d.get(b"D").ok()));
+                let action = a.get(b"A").map(|o| self.deref(o)).and_then(|o| o.as_dict()).ok();
+                let dest = a.get(b"Dest").ok().or_else(|| action.and_then(|d| d.get(b"D").ok()));
                 let uri = action
                     .and_then(|d| d.get(b"URI").ok())
                     .and_then(|u| u.as_str().ok())
@@ -191,10 +153,7 @@ impl Pdf {
     /// (level, title, 0-based page) for every bookmark.
     pub fn outline(&self) -> Vec<(usize, String, usize)> {
         let toc = self.doc.get_toc().expect("the PDF has an outline");
-        toc.toc
-            .into_iter()
-            .map(|t| (t.level, t.title, t.page.saturating_sub(1)))
-            .collect()
+        toc.toc.into_iter().map(|t| (t.level, t.title, t.page.saturating_sub(1))).collect()
     }
 
     pub fn all_text(&self) -> String {
@@ -209,12 +168,7 @@ impl Pdf {
     }
 
     pub fn catalog_entry(&self, key: &str) -> Option<Object> {
-        self.doc
-            .catalog()
-            .ok()?
-            .get(key.as_bytes())
-            .ok()
-            .map(|o| self.deref(o).clone())
+        self.doc.catalog().ok()?.get(key.as_bytes()).ok().map(|o| self.deref(o).clone())
     }
 
     /// The XMP metadata stream of the catalog, as text.
@@ -222,9 +176,7 @@ impl Pdf {
         let Some(Object::Stream(stream)) = self.catalog_entry("Metadata") else {
             return String::new();
         };
-        let bytes = stream
-            .decompressed_content()
-            .unwrap_or_else(|_| stream.content.clone());
+        let bytes = stream.decompressed_content().unwrap_or_else(|_| stream.content.clone());
         String::from_utf8_lossy(&bytes).into_owned()
     }
 }
