@@ -122,6 +122,8 @@ pub struct ReadSheet {
     pub empty_rows: usize,
     /// Raw value → answer, with counts.
     pub values: std::collections::BTreeMap<String, (Option<content::Letter>, usize)>,
+    /// Values that are not answers, with counts.
+    pub unknown: std::collections::BTreeMap<String, usize>,
 }
 
 /// How to read answer sheets: reading options (flags win) and an optional mapping file.
@@ -177,6 +179,7 @@ pub fn read_sheet(
         bad_rows: interpreted.bad_rows,
         empty_rows: interpreted.empty_rows,
         values: interpreted.values,
+        unknown: interpreted.unknown,
     })
 }
 

@@ -591,7 +591,11 @@ fn is_tool_column(header: &str) -> bool {
         "email",
         "e-mailadres",
     ];
-    TOOL.contains(&h.as_str()) || h.starts_with("_gps") || h.starts_with("meta/")
+    TOOL.contains(&h.as_str())
+        || Field::Datum.headers().contains(&h.as_str())
+        || h.starts_with("_gps")
+        || h.starts_with("meta/")
+        || h.starts_with("custom data")
 }
 
 fn short(s: &str) -> String {
@@ -746,12 +750,19 @@ pub struct Interpreted {
     pub empty_rows: usize,
     /// Raw value (trimmed) → what it was read as, and how often: what `check` shows.
     pub values: BTreeMap<String, (Option<Letter>, usize)>,
+    /// Values in question columns that are not answers, and how often.
+    pub unknown: BTreeMap<String, usize>,
 }
 
 /// Reads every row: respondents from good rows, problems from bad ones.
 pub fn interpret(sheet: &Sheet, mapping: &Mapping, h: &Handreiking) -> Interpreted {
-    let mut out =
-        Interpreted { respondents: vec![], bad_rows: vec![], empty_rows: 0, values: BTreeMap::new() };
+    let mut out = Interpreted {
+        respondents: vec![],
+        bad_rows: vec![],
+        empty_rows: 0,
+        values: BTreeMap::new(),
+        unknown: BTreeMap::new(),
+    };
     for row in &sheet.rows {
         if row.is_empty() {
             out.empty_rows += 1;
@@ -781,16 +792,19 @@ pub fn interpret(sheet: &Sheet, mapping: &Mapping, h: &Handreiking) -> Interpret
                 Some(answer) => {
                     antwoorden.insert(v.id.clone(), answer);
                 }
-                None => problems.push(CellProblem {
+                None => {
+                    *out.unknown.entry(value.trim().to_string()).or_default() += 1;
+                    problems.push(CellProblem {
                     location: row.location,
                     column: format!("{} ({})", short(&sheet.headers[q.col]), column_letter(q.col)),
                     value: value.to_string(),
                     expected: format!(
                         "A or B (also \"A. …\", \"(B)\", or the labels \"{}\" / \"{}\"), or empty for unanswered; \
                          other values can be listed under [answers] in a mapping file",
-                        h.labels.a.kort, h.labels.b.kort
-                    ),
-                }),
+                            h.labels.a.kort, h.labels.b.kort
+                        ),
+                    })
+                }
             }
         }
         if !problems.is_empty() {

@@ -179,14 +179,30 @@ pub fn check(h: &Handreiking, sheets: &[handreiking::ReadSheet]) -> usize {
         if s.respondents.is_empty() && s.bad_rows.is_empty() {
             out!("  error: the sheet has a header but no answer rows");
         }
-        for (_, problems) in &s.bad_rows {
-            for p in problems {
-                out!("  error: {p}");
-            }
+        const SHOWN: usize = 10;
+        let all: Vec<_> = s.bad_rows.iter().flat_map(|(_, problems)| problems).collect();
+        for p in all.iter().take(SHOWN) {
+            out!("  error: {p}");
+        }
+        if all.len() > SHOWN {
+            out!("  … and {} more cells like these", all.len() - SHOWN);
+        }
+        if !s.unknown.is_empty() {
+            let seen: Vec<String> = s.unknown.iter().map(|(v, n)| format!("{v:?} ({n}×)")).collect();
+            out!("  values that are not answers: {}", seen.join(", "));
+            out!(
+                "  hint: if they are answer codes, say what they mean in a mapping file (--mapping FILE), e.g."
+            );
+            out!("    [answers]");
+            out!(
+                "    A = [{:?}]   # the value(s) meaning: {}",
+                s.unknown.keys().next().unwrap(),
+                h.labels.a.label
+            );
+            out!("    B = []        # the value(s) meaning: {}", h.labels.b.label);
         }
         bad += s.bad_rows.len();
     }
-    let _ = h;
     bad
 }
 

@@ -21,7 +21,8 @@ fn opening(h: &Handreiking, id: &str, letter: Letter) -> String {
     let a = h.vraag(id).unwrap().antwoorden.iter().find(|a| a.letter == letter).unwrap();
     let mut out = vec![];
     markdown::paragraphs(&a.tekst, &mut out);
-    squash(&out[0])
+    // The first words only: a paragraph may run over a page break (and its footer).
+    squash(&out[0]).chars().take(80).collect()
 }
 
 fn report(dir: &str, args: &[&str]) -> (PathBuf, std::process::Output) {
