@@ -104,6 +104,14 @@ pub enum Command {
         #[command(flatten)]
         sources: Sources,
     },
+    /// Write the default brand file and the templates into DIR, to edit and use with --brand / --templates.
+    Init {
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+        /// Overwrite files that exist.
+        #[arg(long)]
+        force: bool,
+    },
     /// Check a content folder (or the embedded handreiking) and list every problem.
     CheckContent {
         #[command(flatten)]
@@ -128,6 +136,9 @@ pub struct Sources {
     /// A folder with extra fonts (repeatable).
     #[arg(long = "font-path", value_name = "DIR")]
     pub font_paths: Vec<PathBuf>,
+    /// A brand file (TOML): organisation, logo, colours, fonts, texts.
+    #[arg(long, value_name = "FILE")]
+    pub brand: Option<PathBuf>,
 }
 
 impl Sources {
@@ -143,6 +154,7 @@ impl Sources {
             templates: self.templates.clone(),
             font_paths: self.font_paths.clone(),
             timestamp,
+            brand: self.brand.clone(),
         })
     }
 }

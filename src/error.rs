@@ -47,6 +47,10 @@ pub enum Error {
     #[error("{}", list("the content", .0))]
     Content(Vec<Problem>),
 
+    /// The brand file is wrong.
+    #[error("{}", list("the brand file", .0))]
+    Brand(Vec<Problem>),
+
     /// The mapping file is wrong.
     #[error("{}", list("the mapping file", .0))]
     Mapping(Vec<Problem>),

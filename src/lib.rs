@@ -5,6 +5,7 @@
 //! load content → resolve document data → render with Typst → write.
 
 pub mod answers;
+pub mod brand;
 pub mod content;
 pub mod error;
 pub mod files;
@@ -32,6 +33,8 @@ pub struct Settings {
     pub font_paths: Vec<PathBuf>,
     /// Seconds since 1970 for the documents' date (SOURCE_DATE_EPOCH), else now.
     pub timestamp: Option<i64>,
+    /// A brand file; the embedded default brand when None.
+    pub brand: Option<PathBuf>,
 }
 
 impl Settings {
@@ -58,8 +61,24 @@ impl Settings {
         Ok(sets)
     }
 
-    pub fn engine(&self) -> Result<Engine> {
-        Engine::new(&self.template_files()?, &self.font_files()?)
+    pub fn brand(&self) -> Result<brand::Brand> {
+        match &self.brand {
+            Some(path) => brand::Brand::load(path),
+            None => brand::Brand::default_brand(&self.template_files()?),
+        }
+    }
+
+    /// The typesetting engine for documents in this brand; checks the brand's fonts exist.
+    pub fn engine(&self, brand: &brand::Brand) -> Result<Engine> {
+        let engine = Engine::new(&self.template_files()?, &self.font_files()?, brand.assets())?;
+        let file = self.brand.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| "<embedded>/templates/brand.toml".into());
+        for family in [&brand.lettertypen.tekst, &brand.lettertypen.koppen] {
+            if !engine.has_family(family) {
+                return Err(Error::Brand(vec![Problem::new(file, None, format!("the font family `{family}` is not available"))
+                    .hint("put its font files in a folder and pass it with --font-path DIR; the embedded family is Inter")]));
+            }
+        }
+        Ok(engine)
     }
 
     fn timestamp(&self) -> i64 {
@@ -90,8 +109,9 @@ pub struct Written {
 /// `handreiking blank`: the whole handreiking as a navigable PDF.
 pub fn blank(settings: &Settings, options: &BlankOptions, output: &Path) -> Result<Written> {
     let handreiking = load_content(settings)?;
-    let document = resolve::blank(&handreiking, options.print);
-    let engine = settings.engine()?;
+    let brand = settings.brand()?;
+    let document = resolve::blank(&handreiking, &brand, options.print);
+    let engine = settings.engine(&brand)?;
     let data = serde_json::to_vec(&document).expect("document data serialises");
     let meta = PdfMeta {
         ident: format!("handreiking-blank-{}", if options.print { "print" } else { "screen" }),
@@ -105,7 +125,8 @@ pub fn blank(settings: &Settings, options: &BlankOptions, output: &Path) -> Resu
 /// `handreiking emit-data`: the JSON a template receives, for designers and the stock typst CLI.
 pub fn blank_data(settings: &Settings, print: bool) -> Result<String> {
     let handreiking = load_content(settings)?;
-    Ok(serde_json::to_string_pretty(&resolve::blank(&handreiking, print)).expect("document data serialises"))
+    let brand = settings.brand()?;
+    Ok(serde_json::to_string_pretty(&resolve::blank(&handreiking, &brand, print)).expect("document data serialises"))
 }
 
 // ---- Answer sheets -----------------------------------------------------------------
@@ -302,6 +323,7 @@ pub fn report(
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<BatchOutcome> {
     let h = load_content(settings)?;
+    let brand = settings.brand()?;
     let mut outcome = BatchOutcome::default();
     let mut namer = output::Namer::new(options.name.as_deref().unwrap_or(output::DEFAULT_NAME))?;
 
@@ -348,7 +370,22 @@ pub fn report(
             source,
         })?;
     }
-    let engine = settings.engine()?;
+    let engine = settings.engine(&brand)?;
+    // Characters no font can show would silently become boxes: say which and where.
+    for job in &jobs {
+        let r = &job.respondent;
+        let text: String = [&r.naam, &r.organisatie, &r.datum].into_iter().chain(r.velden.iter().map(|(_, v)| v)).cloned().collect::<Vec<_>>().join(" ");
+        let missing = engine.missing_glyphs(&text);
+        if !missing.is_empty() {
+            let shown: Vec<String> = missing.iter().map(|c| format!("`{c}` (U+{:04X})", *c as u32)).collect();
+            outcome.notes.push(format!(
+                "{}: {}: no font has {}; add a font that has it with --font-path",
+                job.file,
+                r.location,
+                shown.join(", ")
+            ));
+        }
+    }
     let timestamp = settings.timestamp();
     let threads = match options.jobs {
         0 => std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
@@ -366,7 +403,7 @@ pub fn report(
                 loop {
                     let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     let Some(job) = jobs.get(i) else { break };
-                    let result = render_one(&engine, &h, job, out_dir, options, timestamp);
+                    let result = render_one(&engine, &h, &brand, job, out_dir, options, timestamp);
                     *results[i].lock().unwrap() = Some(result);
                     let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
                     progress(n, jobs.len());
@@ -403,6 +440,7 @@ fn name_fields(r: &Respondent) -> std::collections::BTreeMap<String, String> {
 fn render_one(
     engine: &Engine,
     h: &Handreiking,
+    brand: &brand::Brand,
     job: &Job,
     out_dir: &Path,
     options: &ReportOptions,
@@ -412,7 +450,7 @@ fn render_one(
     if !options.force && path.exists() {
         return RowOutcome::Failed(format!("{} exists already; use --force to overwrite it", path.display()));
     }
-    let document = resolve::report(h, &job.respondent);
+    let document = resolve::report(h, brand, &job.respondent, &name_fields(&job.respondent));
     let data = serde_json::to_vec(&document).expect("document data serialises");
     if let Some(dir) = &options.emit_data {
         let json_path = dir.join(job.name.trim_end_matches(".pdf").to_string() + ".json");
@@ -428,4 +466,25 @@ fn render_one(
         Ok(()) => RowOutcome::Written { path },
         Err(e) => RowOutcome::Failed(e.to_string()),
     }
+}
+
+/// `handreiking init DIR`: the default brand file and the templates, to edit.
+pub fn init(dir: &Path, force: bool) -> Result<Vec<PathBuf>> {
+    let templates = Files::default_templates();
+    let mut written = vec![];
+    let mut planned: Vec<(PathBuf, &[u8])> = vec![];
+    for (rel, bytes) in templates.iter() {
+        let target = if rel == "brand.toml" { dir.join(rel) } else { dir.join("templates").join(rel) };
+        planned.push((target, bytes));
+    }
+    for (path, _) in &planned {
+        if path.exists() && !force {
+            return Err(Error::Usage(format!("{} exists already; use --force to overwrite it", path.display())));
+        }
+    }
+    for (path, bytes) in planned {
+        output::write_atomic(&path, bytes)?;
+        written.push(path);
+    }
+    Ok(written)
 }

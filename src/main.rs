@@ -106,6 +106,10 @@ fn run(cli: Cli) -> Result<(), u8> {
                 None => messages::raw(&text),
             }
         }
+        Command::Init { dir, force } => {
+            let written = handreiking::init(&dir, force).map_err(fail)?;
+            messages::initialised(&dir, &written);
+        }
         Command::CheckContent { sources } => {
             let settings = settings(&sources)?;
             let h = handreiking::load_content(&settings).map_err(fail)?;
@@ -136,7 +140,7 @@ fn settings(sources: &cli::Sources) -> Result<handreiking::Settings, u8> {
 fn fail(e: handreiking::Error) -> u8 {
     messages::error(&e);
     match e {
-        handreiking::Error::Usage(_) | handreiking::Error::Mapping(_) => EXIT_USAGE,
+        handreiking::Error::Usage(_) | handreiking::Error::Mapping(_) | handreiking::Error::Brand(_) => EXIT_USAGE,
         handreiking::Error::Sheet(_) => EXIT_UNREADABLE,
         handreiking::Error::Io { .. } => EXIT_UNREADABLE,
         _ => EXIT_FAILURE,

@@ -211,3 +211,13 @@ fn quoted(s: &str) -> String {
     let short: String = one_line.chars().take(26).collect();
     if short.len() < one_line.len() { format!("\"{short}…\"") } else { format!("\"{short}\"") }
 }
+
+pub fn initialised(dir: &Path, written: &[std::path::PathBuf]) {
+    for path in written {
+        eprintln!("wrote {}", path.display());
+    }
+    eprintln!(
+        "edit {0}/brand.toml, then use it with --brand {0}/brand.toml; templates in {0}/templates override the embedded ones with --templates {0}/templates",
+        dir.display()
+    );
+}

@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 
 use serde::Serialize;
 
+use crate::brand::{Brand, BrandView};
 use crate::content::markdown::{Block, Inline, ref_ids, visit_inlines_mut};
 use crate::content::{Antwoord, Handreiking, Labels, Letter, Werkvorm};
 use crate::mapping::Respondent;
@@ -18,16 +19,18 @@ pub struct Blank {
     /// Title for the PDF's metadata and the cover.
     pub titel: String,
     pub taal: String,
+    pub merk: BrandView,
     pub handreiking: Handreiking,
 }
 
 /// The blank handreiking: every reflection, question, answer and werkvorm.
-pub fn blank(handreiking: &Handreiking, print: bool) -> Blank {
+pub fn blank(handreiking: &Handreiking, brand: &Brand, print: bool) -> Blank {
     Blank {
         soort: "blank",
         print,
         titel: handreiking.titel.clone(),
         taal: handreiking.taal.clone(),
+        merk: brand.view(&Default::default()),
         handreiking: handreiking.clone(),
     }
 }
@@ -39,6 +42,7 @@ pub struct Report {
     pub print: bool,
     pub titel: String,
     pub taal: String,
+    pub merk: BrandView,
     pub handreiking: Kop,
     pub respondent: RespondentView,
     pub samenvatting: Samenvatting,
@@ -94,7 +98,8 @@ pub struct VraagKeuze {
     pub advies: Option<Antwoord>,
 }
 
-pub fn report(h: &Handreiking, r: &Respondent) -> Report {
+/// `fields` fill the brand's personal texts ("Beste {{ naam }}").
+pub fn report(h: &Handreiking, brand: &Brand, r: &Respondent, fields: &std::collections::BTreeMap<String, String>) -> Report {
     let mut samenvatting = Samenvatting::default();
     let mut chosen: Vec<&Antwoord> = vec![];
     let reflecties: Vec<ReflectieKeuze> = h
@@ -183,15 +188,18 @@ pub fn report(h: &Handreiking, r: &Respondent) -> Report {
     }
 
     let naam = if r.naam.is_empty() { format!("respondent ({})", r.location) } else { r.naam.clone() };
+    let merk = brand.view(fields);
+    let soort = if merk.rapport.titel.is_empty() { "Adviesrapport".to_string() } else { merk.rapport.titel.clone() };
     let titel = match r.organisatie.as_str() {
-        "" => format!("Adviesrapport {naam}"),
-        org => format!("Adviesrapport {naam} – {org}"),
+        "" => format!("{soort} {naam}"),
+        org => format!("{soort} {naam} – {org}"),
     };
     Report {
         soort: "report",
         print: false,
         titel,
         taal: h.taal.clone(),
+        merk,
         handreiking: Kop {
             titel: h.titel.clone(),
             ondertitel: h.ondertitel.clone(),

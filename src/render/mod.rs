@@ -48,7 +48,8 @@ fn file_id(path: &str) -> FileId {
 
 impl Engine {
     /// Loads fonts and templates once. `fonts` are the embedded fonts plus any added.
-    pub fn new(templates: &Files, fonts: &[Files]) -> Result<Self> {
+    /// `assets` are extra files the templates may read (a brand's logo), by virtual path.
+    pub fn new(templates: &Files, fonts: &[Files], extra: Vec<(String, Vec<u8>)>) -> Result<Self> {
         let mut loaded = Vec::new();
         for set in fonts {
             for (rel, bytes) in set.iter() {
@@ -82,6 +83,9 @@ impl Engine {
             }
         }
 
+        for (path, bytes) in extra {
+            assets.insert(file_id(&path), Bytes::new(bytes));
+        }
         Ok(Engine {
             library: LazyHash::new(Library::builder().build()),
             book: LazyHash::new(book),
@@ -90,6 +94,23 @@ impl Engine {
             assets,
             data_id: file_id(DATA_PATH),
         })
+    }
+
+    /// Whether a font family is loaded (brand files name families).
+    pub fn has_family(&self, family: &str) -> bool {
+        self.book.contains_family(&family.to_lowercase())
+    }
+
+    /// Characters of `text` that no loaded font can show.
+    pub fn missing_glyphs(&self, text: &str) -> Vec<char> {
+        let mut missing: Vec<char> = text
+            .chars()
+            .filter(|c| !c.is_control() && !c.is_whitespace())
+            .filter(|&c| !self.fonts.iter().any(|f| f.info().coverage.contains(c as u32)))
+            .collect();
+        missing.sort_unstable();
+        missing.dedup();
+        missing
     }
 
     pub fn has_template(&self, entry: &str) -> bool {
