@@ -132,7 +132,8 @@ const DEFAULT: &str = "brand.toml";
 impl Brand {
     /// The embedded default brand.
     pub fn default_brand(templates: &crate::files::Files) -> Result<Brand> {
-        let text = templates.get(DEFAULT).map(|b| String::from_utf8_lossy(b).into_owned()).unwrap_or_default();
+        let text =
+            templates.get(DEFAULT).map(|b| String::from_utf8_lossy(b).into_owned()).unwrap_or_default();
         Brand::parse(&templates.name(DEFAULT), &text, None)
     }
 
@@ -153,28 +154,47 @@ impl Brand {
         };
         let file: BrandFile = toml::from_str(text).map_err(|e| {
             let line = e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
-            fail(line, e.message().to_string(), "see the brand file section of the README, or `handreiking init DIR` for an example")
+            fail(
+                line,
+                e.message().to_string(),
+                "see the brand file section of the README, or `handreiking init DIR` for an example",
+            )
         })?;
         let line_of = |key: &str| {
             text.lines().position(|l| l.trim_start().starts_with(key) && l.contains('=')).map(|i| i + 1)
         };
 
         let mut problems = vec![];
-        let mut colours = vec![("primair", file.kleuren.primair.clone()), ("accent", file.kleuren.accent.clone())];
+        let mut colours =
+            vec![("primair", file.kleuren.primair.clone()), ("accent", file.kleuren.accent.clone())];
         if file.kleuren.reflecties.len() != 5 {
-            problems.push(Problem::new(name, line_of("reflecties"), format!(
-                "`reflecties` has {} colours; it needs one per reflection (5)",
-                file.kleuren.reflecties.len()
-            )));
+            problems.push(Problem::new(
+                name,
+                line_of("reflecties"),
+                format!(
+                    "`reflecties` has {} colours; it needs one per reflection (5)",
+                    file.kleuren.reflecties.len()
+                ),
+            ));
         }
         for (i, c) in file.kleuren.reflecties.iter().enumerate() {
-            colours.push((["reflectie 1", "reflectie 2", "reflectie 3", "reflectie 4", "reflectie 5"].get(i).copied().unwrap_or("reflectie"), c.clone()));
+            colours.push((
+                ["reflectie 1", "reflectie 2", "reflectie 3", "reflectie 4", "reflectie 5"]
+                    .get(i)
+                    .copied()
+                    .unwrap_or("reflectie"),
+                c.clone(),
+            ));
         }
         for (what, c) in &colours {
             match parse_colour(c) {
                 None => problems.push(
-                    Problem::new(name, line_of(what.split(' ').next().unwrap()), format!("colour {what} `{c}` is not a colour"))
-                        .hint("write colours as #rrggbb, e.g. \"#1f5f8b\""),
+                    Problem::new(
+                        name,
+                        line_of(what.split(' ').next().unwrap()),
+                        format!("colour {what} `{c}` is not a colour"),
+                    )
+                    .hint("write colours as #rrggbb, e.g. \"#1f5f8b\""),
                 ),
                 Some(rgb) => {
                     // Every brand colour carries white text (cover, bars, badges) and is text on white (links, titles).
@@ -196,7 +216,8 @@ impl Brand {
             None => None,
             Some(l) => {
                 let line = line_of("bestand");
-                let path: PathBuf = dir.map(|d| d.join(&l.bestand)).unwrap_or_else(|| PathBuf::from(&l.bestand));
+                let path: PathBuf =
+                    dir.map(|d| d.join(&l.bestand)).unwrap_or_else(|| PathBuf::from(&l.bestand));
                 let alt = l.alt.clone().unwrap_or_default();
                 if alt.trim().is_empty() {
                     problems.push(Problem::new(name, line, "the logo has no alt text").hint(
@@ -205,15 +226,23 @@ impl Brand {
                 }
                 match std::fs::read(&path) {
                     Err(e) => {
-                        problems.push(Problem::new(name, line, format!("cannot read the logo {}: {e}", path.display())));
+                        problems.push(Problem::new(
+                            name,
+                            line,
+                            format!("cannot read the logo {}: {e}", path.display()),
+                        ));
                         None
                     }
                     Ok(bytes) => match image_kind(&bytes) {
                         Some(ext) => Some((format!("/merk/logo.{ext}"), bytes, alt)),
                         None => {
                             problems.push(
-                                Problem::new(name, line, format!("the logo {} is not an SVG or PNG image", path.display()))
-                                    .hint("save the logo as .svg or .png"),
+                                Problem::new(
+                                    name,
+                                    line,
+                                    format!("the logo {} is not an SVG or PNG image", path.display()),
+                                )
+                                .hint("save the logo as .svg or .png"),
                             );
                             None
                         }
@@ -232,7 +261,11 @@ impl Brand {
             ("rapport.ondertitel", &file.rapport.ondertitel),
         ] {
             if let Err(e) = texts.add_template_owned(key.to_string(), value.clone()) {
-                problems.push(Problem::new(name, line_of(key.rsplit('.').next().unwrap()), format!("`{key}` is not a valid template: {e}")));
+                problems.push(Problem::new(
+                    name,
+                    line_of(key.rsplit('.').next().unwrap()),
+                    format!("`{key}` is not a valid template: {e}"),
+                ));
             }
         }
         if !problems.is_empty() {
@@ -336,18 +369,24 @@ mod tests {
 
     #[test]
     fn unknown_keys_and_missing_logos_name_the_line() {
-        let err = Brand::parse("b.toml", "organisatie = \"X\"\nkleur = \"#000\"\n", None).unwrap_err().to_string();
+        let err =
+            Brand::parse("b.toml", "organisatie = \"X\"\nkleur = \"#000\"\n", None).unwrap_err().to_string();
         assert!(err.contains("b.toml:2:") && err.contains("kleur"), "{err}");
-        let err = Brand::parse("b.toml", "[logo]\nbestand = \"bestaat-niet.svg\"\nalt = \"Logo\"\n", Some(Path::new("/nonexistent")))
-            .unwrap_err()
-            .to_string();
+        let err = Brand::parse(
+            "b.toml",
+            "[logo]\nbestand = \"bestaat-niet.svg\"\nalt = \"Logo\"\n",
+            Some(Path::new("/nonexistent")),
+        )
+        .unwrap_err()
+        .to_string();
         assert!(err.contains("b.toml:2: cannot read the logo"), "{err}");
     }
 
     #[test]
     fn personal_texts_are_rendered_as_plain_text() {
         let brand = Brand::parse("b.toml", "[teksten]\nopening = \"Beste {{ naam }},\"\n", None).unwrap();
-        let fields: BTreeMap<String, String> = [("naam".to_string(), "#set text(red) <b>".to_string())].into_iter().collect();
+        let fields: BTreeMap<String, String> =
+            [("naam".to_string(), "#set text(red) <b>".to_string())].into_iter().collect();
         assert_eq!(brand.view(&fields).opening, "Beste #set text(red) <b>,");
     }
 }

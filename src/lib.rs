@@ -71,7 +71,11 @@ impl Settings {
     /// The typesetting engine for documents in this brand; checks the brand's fonts exist.
     pub fn engine(&self, brand: &brand::Brand) -> Result<Engine> {
         let engine = Engine::new(&self.template_files()?, &self.font_files()?, brand.assets())?;
-        let file = self.brand.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| "<embedded>/templates/brand.toml".into());
+        let file = self
+            .brand
+            .as_ref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|| "<embedded>/templates/brand.toml".into());
         for family in [&brand.lettertypen.tekst, &brand.lettertypen.koppen] {
             if !engine.has_family(family) {
                 return Err(Error::Brand(vec![Problem::new(file, None, format!("the font family `{family}` is not available"))
@@ -116,6 +120,7 @@ pub fn blank(settings: &Settings, options: &BlankOptions, output: &Path) -> Resu
     let meta = PdfMeta {
         ident: format!("handreiking-blank-{}", if options.print { "print" } else { "screen" }),
         timestamp: settings.timestamp(),
+        standards: true,
     };
     let pdf = engine.render("blank.typ", data, &meta)?;
     output::write_atomic(output, &pdf)?;
@@ -126,7 +131,8 @@ pub fn blank(settings: &Settings, options: &BlankOptions, output: &Path) -> Resu
 pub fn blank_data(settings: &Settings, print: bool) -> Result<String> {
     let handreiking = load_content(settings)?;
     let brand = settings.brand()?;
-    Ok(serde_json::to_string_pretty(&resolve::blank(&handreiking, &brand, print)).expect("document data serialises"))
+    Ok(serde_json::to_string_pretty(&resolve::blank(&handreiking, &brand, print))
+        .expect("document data serialises"))
 }
 
 // ---- Answer sheets -----------------------------------------------------------------
@@ -374,12 +380,12 @@ pub fn report(
     // Characters no font can show would silently become boxes: say which and where.
     for job in &jobs {
         let r = &job.respondent;
-        let text: String = [&r.naam, &r.organisatie, &r.datum].into_iter().chain(r.velden.iter().map(|(_, v)| v)).cloned().collect::<Vec<_>>().join(" ");
-        let missing = engine.missing_glyphs(&text);
+        let missing = engine.missing_glyphs(&r.shown_text());
         if !missing.is_empty() {
             let shown: Vec<String> = missing.iter().map(|c| format!("`{c}` (U+{:04X})", *c as u32)).collect();
             outcome.notes.push(format!(
-                "{}: {}: no font has {}; add a font that has it with --font-path",
+                "{}: {}: no font has {}; that report shows a blank box for it and is written without the \
+                 PDF/UA-1 and PDF/A-2a claims. Add a font that has it with --font-path",
                 job.file,
                 r.location,
                 shown.join(", ")
@@ -461,6 +467,7 @@ fn render_one(
     let meta = PdfMeta {
         ident: format!("handreiking-report|{}|{}|{}", job.file, job.respondent.location, job.name),
         timestamp,
+        standards: engine.missing_glyphs(&job.respondent.shown_text()).is_empty(),
     };
     match engine.render("report.typ", data, &meta).and_then(|pdf| output::write_atomic(&path, &pdf)) {
         Ok(()) => RowOutcome::Written { path },
@@ -479,7 +486,10 @@ pub fn init(dir: &Path, force: bool) -> Result<Vec<PathBuf>> {
     }
     for (path, _) in &planned {
         if path.exists() && !force {
-            return Err(Error::Usage(format!("{} exists already; use --force to overwrite it", path.display())));
+            return Err(Error::Usage(format!(
+                "{} exists already; use --force to overwrite it",
+                path.display()
+            )));
         }
     }
     for (path, bytes) in planned {

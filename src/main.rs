@@ -140,7 +140,9 @@ fn settings(sources: &cli::Sources) -> Result<handreiking::Settings, u8> {
 fn fail(e: handreiking::Error) -> u8 {
     messages::error(&e);
     match e {
-        handreiking::Error::Usage(_) | handreiking::Error::Mapping(_) | handreiking::Error::Brand(_) => EXIT_USAGE,
+        handreiking::Error::Usage(_) | handreiking::Error::Mapping(_) | handreiking::Error::Brand(_) => {
+            EXIT_USAGE
+        }
         handreiking::Error::Sheet(_) => EXIT_UNREADABLE,
         handreiking::Error::Io { .. } => EXIT_UNREADABLE,
         _ => EXIT_FAILURE,

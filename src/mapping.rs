@@ -723,6 +723,15 @@ pub struct Respondent {
     pub antwoorden: BTreeMap<String, Option<Letter>>,
 }
 
+impl Respondent {
+    /// Everything of the respondent's own that a report shows (for font coverage).
+    pub fn shown_text(&self) -> String {
+        let mut parts = vec![self.naam.as_str(), self.organisatie.as_str(), self.datum.as_str()];
+        parts.extend(self.velden.iter().map(|(_, v)| v.as_str()));
+        parts.join(" ")
+    }
+}
+
 /// A cell that could not be read as an answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CellProblem {

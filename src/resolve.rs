@@ -99,7 +99,12 @@ pub struct VraagKeuze {
 }
 
 /// `fields` fill the brand's personal texts ("Beste {{ naam }}").
-pub fn report(h: &Handreiking, brand: &Brand, r: &Respondent, fields: &std::collections::BTreeMap<String, String>) -> Report {
+pub fn report(
+    h: &Handreiking,
+    brand: &Brand,
+    r: &Respondent,
+    fields: &std::collections::BTreeMap<String, String>,
+) -> Report {
     let mut samenvatting = Samenvatting::default();
     let mut chosen: Vec<&Antwoord> = vec![];
     let reflecties: Vec<ReflectieKeuze> = h
@@ -189,7 +194,8 @@ pub fn report(h: &Handreiking, brand: &Brand, r: &Respondent, fields: &std::coll
 
     let naam = if r.naam.is_empty() { format!("respondent ({})", r.location) } else { r.naam.clone() };
     let merk = brand.view(fields);
-    let soort = if merk.rapport.titel.is_empty() { "Adviesrapport".to_string() } else { merk.rapport.titel.clone() };
+    let soort =
+        if merk.rapport.titel.is_empty() { "Adviesrapport".to_string() } else { merk.rapport.titel.clone() };
     let titel = match r.organisatie.as_str() {
         "" => format!("{soort} {naam}"),
         org => format!("{soort} {naam} – {org}"),

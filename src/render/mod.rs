@@ -39,6 +39,9 @@ pub struct PdfMeta {
     /// Seconds since 1970 (from the data or SOURCE_DATE_EPOCH): never the wall clock
     /// unless the caller chose so.
     pub timestamp: i64,
+    /// Claim (and enforce) PDF/UA-1 and PDF/A-2a. Off only when text has
+    /// characters no font can show, which both standards forbid.
+    pub standards: bool,
 }
 
 fn file_id(path: &str) -> FileId {
@@ -131,8 +134,12 @@ impl Engine {
         let options = PdfOptions {
             ident: Smart::Custom(meta.ident.clone()),
             timestamp: today.map(Timestamp::new_utc),
-            standards: PdfStandards::new(&[typst_pdf::PdfStandard::Ua_1, typst_pdf::PdfStandard::A_2a])
-                .expect("compatible standards"),
+            standards: if meta.standards {
+                PdfStandards::new(&[typst_pdf::PdfStandard::Ua_1, typst_pdf::PdfStandard::A_2a])
+                    .expect("compatible standards")
+            } else {
+                PdfStandards::default()
+            },
             tagged: true,
             ..PdfOptions::default()
         };

@@ -179,4 +179,31 @@ impl Pdf {
         let bytes = stream.decompressed_content().unwrap_or_else(|_| stream.content.clone());
         String::from_utf8_lossy(&bytes).into_owned()
     }
+
+    /// The base names of every font embedded in the PDF.
+    pub fn font_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .doc
+            .objects
+            .values()
+            .filter_map(|o| o.as_dict().ok())
+            .filter(|d| d.get(b"Type").and_then(|t| t.as_name()).ok() == Some(b"Font".as_slice()))
+            .filter_map(|d| d.get(b"BaseFont").and_then(|n| n.as_name()).ok())
+            .map(|n| String::from_utf8_lossy(n).into_owned())
+            .collect();
+        names.sort();
+        names.dedup();
+        names
+    }
+
+    /// Every /Alt text in the document (figures in the structure tree).
+    pub fn alt_texts(&self) -> Vec<String> {
+        self.doc
+            .objects
+            .values()
+            .filter_map(|o| o.as_dict().ok())
+            .filter_map(|d| d.get(b"Alt").ok())
+            .filter_map(|a| lopdf::decode_text_string(self.deref(a)).ok())
+            .collect()
+    }
 }

@@ -1,0 +1,199 @@
+//! Brand files: two organisations, two looks; every mistake named with its line.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{Pdf, run, run_ok, scratch, squash};
+
+fn brands() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/brands")
+}
+
+fn anouk(dir: &Path) -> Pdf {
+    Pdf::load(&dir.join("Zorggroep Almere - Anouk de Vries.pdf"))
+}
+
+#[test]
+fn two_brands_two_looks() {
+    let consultancy = scratch("brand-consultancy");
+    run_ok(&[
+        "report",
+        "-o",
+        consultancy.to_str().unwrap(),
+        "--brand",
+        brands().join("adviesbureau/brand.toml").to_str().unwrap(),
+        "examples/antwoorden.csv",
+    ]);
+    let municipality = scratch("brand-municipality");
+    run_ok(&[
+        "report",
+        "-o",
+        municipality.to_str().unwrap(),
+        "--brand",
+        brands().join("gemeente/brand.toml").to_str().unwrap(),
+        "--font-path",
+        brands().join("gemeente/fonts").to_str().unwrap(),
+        "examples/antwoorden.csv",
+    ]);
+    let a = anouk(&consultancy);
+    let b = anouk(&municipality);
+    let (ta, tb) = (squash(&a.all_text()), squash(&b.all_text()));
+
+    // Sender, titles, personal opening, footer.
+    assert!(ta.contains(&squash("Verbinding & Co Advies")) && !ta.contains(&squash("Gemeente Zuiderzee")));
+    assert!(tb.contains(&squash("Rapportage sociaal domein")) && tb.contains(&squash("Team Sociaal Domein")));
+    assert!(ta.contains(&squash("Beste Anouk de Vries, Dank voor het invullen")), "personal opening");
+    assert!(tb.contains(&squash("Geachte Anouk de Vries,")));
+    assert!(ta.contains(&squash("Persoonlijk advies voor Zorggroep Almere")));
+    assert!(
+        squash(&a.text[2]).contains(&squash("vertrouwelijk advies voor Zorggroep Almere")),
+        "footer text"
+    );
+    assert!(ta.contains(&squash("Tot slot Wil je een van de werkvormen samen uitproberen")));
+    assert_eq!(a.info("Title").as_deref(), Some("Adviesrapport Anouk de Vries – Zorggroep Almere"));
+    assert_eq!(
+        b.info("Title").as_deref(),
+        Some("Rapportage sociaal domein Anouk de Vries – Zorggroep Almere")
+    );
+
+    // Fonts: Inter for one, Vollkorn for the other, nothing else.
+    assert!(a.font_names().iter().all(|f| f.contains("Inter")), "{:?}", a.font_names());
+    assert!(b.font_names().iter().any(|f| f.contains("Vollkorn")), "{:?}", b.font_names());
+    assert!(!b.font_names().iter().any(|f| f.contains("Inter")), "{:?}", b.font_names());
+
+    // The logo is in the document as a figure with its alt text.
+    assert!(
+        a.alt_texts().iter().any(|t| t.starts_with("Logo van Verbinding & Co Advies")),
+        "{:?}",
+        a.alt_texts()
+    );
+    assert!(
+        b.alt_texts().iter().any(|t| t.starts_with("Wapen van de gemeente Zuiderzee")),
+        "{:?}",
+        b.alt_texts()
+    );
+}
+
+#[test]
+fn the_blank_handreiking_takes_the_brand_too() {
+    let dir = scratch("brand-blank");
+    let out = dir.join("h.pdf");
+    run_ok(&[
+        "blank",
+        "-o",
+        out.to_str().unwrap(),
+        "--brand",
+        brands().join("adviesbureau/brand.toml").to_str().unwrap(),
+    ]);
+    let pdf = Pdf::load(&out);
+    assert!(squash(&pdf.text[0]).contains(&squash("Verbinding & Co Advies")));
+    assert!(squash(&pdf.text[3]).contains(&squash("vertrouwelijk advies")), "footer");
+}
+
+fn brand_file(name: &str, text: &str) -> PathBuf {
+    let dir = scratch(&format!("brand-{name}"));
+    std::fs::write(dir.join("logo.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\"><rect width=\"10\" height=\"10\"/></svg>").unwrap();
+    std::fs::write(dir.join("kapot.png"), b"not an image at all").unwrap();
+    let path = dir.join("brand.toml");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn fails(brand: &Path) -> String {
+    let out_dir = scratch("brand-fail-out");
+    let out = run(&[
+        "report",
+        "-o",
+        out_dir.to_str().unwrap(),
+        "--brand",
+        brand.to_str().unwrap(),
+        "examples/antwoorden.csv",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        std::fs::read_dir(&out_dir).map(|d| d.count()).unwrap_or(0) == 0,
+        "nothing is written with a bad brand"
+    );
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn low_contrast_colours_are_named_with_how_much_they_miss() {
+    let path = brand_file(
+        "contrast",
+        "[kleuren]\nprimair = \"#1f5f8b\"\naccent = \"#f0b400\"\nreflecties = [\"#111111\", \"#222222\", \"#333333\", \"#444444\", \"#555555\"]\n",
+    );
+    let err = fails(&path);
+    assert!(
+        err.contains("brand.toml:3: white text on accent #f0b400 has contrast") && err.contains("short"),
+        "{err}"
+    );
+}
+
+#[test]
+fn logo_mistakes_are_errors_with_their_line() {
+    let err = fails(&brand_file("no-alt", "[logo]\nbestand = \"logo.svg\"\n"));
+    assert!(err.contains("brand.toml:2: the logo has no alt text"), "{err}");
+    let err = fails(&brand_file("missing-logo", "[logo]\nbestand = \"weg.svg\"\nalt = \"Logo\"\n"));
+    assert!(err.contains("brand.toml:2: cannot read the logo"), "{err}");
+    let err = fails(&brand_file("bad-logo", "[logo]\nbestand = \"kapot.png\"\nalt = \"Logo\"\n"));
+    assert!(err.contains("is not an SVG or PNG image"), "{err}");
+    let err = fails(&brand_file("unknown-key", "organisatie = \"X\"\nkleur = \"#000000\"\n"));
+    assert!(err.contains("brand.toml:2:") && err.contains("kleur"), "{err}");
+    let err = fails(&brand_file("no-font", "[lettertypen]\ntekst = \"Comic Sans MS\"\nkoppen = \"Inter\"\n"));
+    assert!(
+        err.contains("the font family `Comic Sans MS` is not available") && err.contains("--font-path"),
+        "{err}"
+    );
+}
+
+#[test]
+fn characters_no_font_has_are_reported_with_their_row() {
+    let dir = scratch("glyphs");
+    let sheet = dir.join("s.csv");
+    std::fs::write(&sheet, "naam,organisatie,R1V1\nΑλέξης Иванов,Zorg 😀 Groep,A\n").unwrap();
+    let out = run_ok(&["report", "-o", dir.join("out").to_str().unwrap(), sheet.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("row 2: no font has `😀` (U+1F600)"), "{stderr}");
+    // That report cannot claim PDF/UA and PDF/A (they forbid missing glyphs), and says so.
+    assert!(stderr.contains("without the PDF/UA-1 and PDF/A-2a claims"), "{stderr}");
+    // Greek and Cyrillic are covered by the embedded fonts: no warning for them.
+    assert!(!stderr.contains("U+03"), "{stderr}");
+    let pdf = Pdf::load(&dir.join("out/Zorg 😀 Groep - Αλέξης Иванов.pdf"));
+    assert!(pdf.text[0].contains("Иванов") && pdf.text[0].contains("Αλ"), "{}", pdf.text[0]);
+}
+
+#[test]
+fn init_writes_an_editable_brand_and_templates_that_override() {
+    let dir = scratch("init");
+    run_ok(&["init", dir.to_str().unwrap()]);
+    assert!(dir.join("brand.toml").exists() && dir.join("templates/report.typ").exists());
+    // A second init does not overwrite.
+    assert_eq!(run(&["init", dir.to_str().unwrap()]).status.code(), Some(2));
+    let report = dir.join("templates/report.typ");
+    let text = std::fs::read_to_string(&report)
+        .unwrap()
+        .replace("[Overzicht van de antwoorden]", "[Uw antwoorden in één oogopslag]");
+    std::fs::write(&report, text).unwrap();
+    let brand = std::fs::read_to_string(dir.join("brand.toml"))
+        .unwrap()
+        .replace("organisatie = \"Logt u even in\"", "organisatie = \"Eigen Huisstijl BV\"");
+    std::fs::write(dir.join("brand.toml"), brand).unwrap();
+    let out = dir.join("out");
+    run_ok(&[
+        "report",
+        "-o",
+        out.to_str().unwrap(),
+        "--templates",
+        dir.join("templates").to_str().unwrap(),
+        "--brand",
+        dir.join("brand.toml").to_str().unwrap(),
+        "examples/antwoorden.csv",
+    ]);
+    let text = squash(&anouk(&out).all_text());
+    assert!(
+        text.contains(&squash("Uw antwoorden in één oogopslag"))
+            && text.contains(&squash("Eigen Huisstijl BV"))
+    );
+}
