@@ -64,6 +64,9 @@ pub enum Command {
         /// Also write each report's template data (JSON) into DIR.
         #[arg(long, value_name = "DIR")]
         emit_data: Option<PathBuf>,
+        /// Render only the rows whose number modulo N is K (K/N), to split a batch over machines.
+        #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+        shard: Option<(usize, usize)>,
         #[command(flatten)]
         sources: Sources,
     },
@@ -157,4 +160,14 @@ impl Sources {
             brand: self.brand.clone(),
         })
     }
+}
+
+fn parse_shard(s: &str) -> Result<(usize, usize), String> {
+    let (k, n) = s.split_once('/').ok_or("write the shard as K/N, e.g. 0/4")?;
+    let k: usize = k.trim().parse().map_err(|_| format!("`{k}` is not a number"))?;
+    let n: usize = n.trim().parse().map_err(|_| format!("`{n}` is not a number"))?;
+    if n == 0 || k >= n {
+        return Err(format!("K must be smaller than N (0 ≤ K < N), got {k}/{n}"));
+    }
+    Ok((k, n))
 }

@@ -7,6 +7,7 @@
 pub mod answers;
 pub mod brand;
 pub mod content;
+pub mod dates;
 pub mod error;
 pub mod files;
 pub mod mapping;
@@ -31,7 +32,8 @@ pub struct Settings {
     pub templates: Option<PathBuf>,
     /// Folders with extra fonts.
     pub font_paths: Vec<PathBuf>,
-    /// Seconds since 1970 for the documents' date (SOURCE_DATE_EPOCH), else now.
+    /// Seconds since 1970 for the documents' date (SOURCE_DATE_EPOCH). Reports
+    /// use the respondent's date when it can be read; never the clock.
     pub timestamp: Option<i64>,
     /// A brand file; the embedded default brand when None.
     pub brand: Option<PathBuf>,
@@ -86,12 +88,7 @@ impl Settings {
     }
 
     fn timestamp(&self) -> i64 {
-        self.timestamp.unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_secs() as i64)
-                .unwrap_or(0)
-        })
+        self.timestamp.unwrap_or(dates::FALLBACK)
     }
 }
 
@@ -272,6 +269,8 @@ pub struct ReportOptions {
     pub sheets: SheetOptions,
     /// Also write each respondent's document data as JSON into this folder.
     pub emit_data: Option<PathBuf>,
+    /// Render only rows whose number modulo N is K: (K, N).
+    pub shard: Option<(usize, usize)>,
 }
 
 /// One input row's fate.
@@ -279,6 +278,8 @@ pub struct ReportOptions {
 pub enum RowOutcome {
     Written {
         path: PathBuf,
+        /// sha256 of the PDF, hex.
+        sha256: String,
     },
     /// Cells that are not answers.
     Bad(Vec<CellProblem>),
@@ -301,6 +302,8 @@ pub struct BatchOutcome {
     pub notes: Vec<String>,
     /// `--strict` and some rows were bad: nothing was rendered.
     pub refused: bool,
+    /// The audit manifest written beside the reports.
+    pub manifest: Option<PathBuf>,
 }
 
 impl BatchOutcome {
@@ -339,7 +342,8 @@ pub fn report(
         let read = read_sheet(&h, input, &read_options, file.as_ref())?;
         let file = read.sheet.file.clone();
         outcome.notes.extend(read.sheet.notes.iter().map(|n| format!("{file}: {n}")));
-        for (location, problems) in read.bad_rows {
+        let in_shard = |l: Location| options.shard.is_none_or(|(k, n)| l.number() % n == k);
+        for (location, problems) in read.bad_rows.into_iter().filter(|(l, _)| in_shard(*l)) {
             outcome.rows.push(RowResult {
                 file: file.clone(),
                 location,
@@ -347,7 +351,7 @@ pub fn report(
                 outcome: RowOutcome::Bad(problems),
             });
         }
-        for respondent in read.respondents {
+        for respondent in read.respondents.into_iter().filter(|r| in_shard(r.location)) {
             let name = namer.name(&name_fields(&respondent))?;
             jobs.push(Job { file: file.clone(), respondent, name });
         }
@@ -427,6 +431,14 @@ pub fn report(
         });
     }
     outcome.rows.sort_by(|a, b| (&a.file, a.location).cmp(&(&b.file, b.location)));
+    let manifest = output::Manifest::new(inputs, &settings.content_files()?, &outcome, options.shard);
+    let name = match options.shard {
+        Some((k, n)) => format!("manifest-shard-{k}-of-{n}.json"),
+        None => "manifest.json".to_string(),
+    };
+    let path = out_dir.join(name);
+    output::write_atomic(&path, manifest.to_json().as_bytes())?;
+    outcome.manifest = Some(path);
     Ok(outcome)
 }
 
@@ -466,11 +478,14 @@ fn render_one(
     }
     let meta = PdfMeta {
         ident: format!("handreiking-report|{}|{}|{}", job.file, job.respondent.location, job.name),
-        timestamp,
+        timestamp: dates::parse(&job.respondent.datum).unwrap_or(timestamp),
         standards: engine.missing_glyphs(&job.respondent.shown_text()).is_empty(),
     };
-    match engine.render("report.typ", data, &meta).and_then(|pdf| output::write_atomic(&path, &pdf)) {
-        Ok(()) => RowOutcome::Written { path },
+    match engine
+        .render("report.typ", data, &meta)
+        .and_then(|pdf| output::write_atomic(&path, &pdf).map(|()| pdf))
+    {
+        Ok(pdf) => RowOutcome::Written { path, sha256: output::sha256_hex(&pdf) },
         Err(e) => RowOutcome::Failed(e.to_string()),
     }
 }

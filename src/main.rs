@@ -50,6 +50,7 @@ fn run(cli: Cli) -> Result<(), u8> {
             header_rows,
             mapping,
             emit_data,
+            shard,
             sources,
         } => {
             let settings = settings(&sources)?;
@@ -60,6 +61,7 @@ fn run(cli: Cli) -> Result<(), u8> {
                 force,
                 sheets: sheet_options(delimiter, header_rows, mapping),
                 emit_data,
+                shard,
             };
             let started = std::time::Instant::now();
             let progress = messages::Progress::new();

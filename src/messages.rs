@@ -99,6 +99,9 @@ pub fn batch(outcome: &handreiking::BatchOutcome, dir: &Path, elapsed: std::time
         );
         return;
     }
+    if let Some(path) = &outcome.manifest {
+        eprintln!("audit manifest: {}", path.display());
+    }
     let secs = elapsed.as_secs_f64();
     eprintln!(
         "{} report(s) written to {}, {} failed, in {:.1} s ({:.1} reports/s)",

@@ -3,6 +3,8 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use serde::Serialize;
+
 use crate::error::{Error, Result};
 
 /// Writes `bytes` to `path` atomically: readers see the old file or the whole new one.
@@ -28,6 +30,108 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         let _ = std::fs::remove_file(&tmp);
         Error::Io { action: "write", path: path.to_owned(), source }
     })
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The audit manifest: which report came from which answers, with what.
+#[derive(Debug, Serialize)]
+pub struct Manifest {
+    pub tool: &'static str,
+    pub version: &'static str,
+    /// sha256 over the content folder (paths and bytes): changes when the text changes.
+    pub content_version: String,
+    pub inputs: Vec<InputEntry>,
+    pub shard: Option<String>,
+    pub rows: Vec<RowEntry>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct InputEntry {
+    pub file: String,
+    pub sha256: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct RowEntry {
+    pub file: String,
+    /// Spreadsheet row (CSV) or record number (JSON).
+    pub row: usize,
+    pub respondent: String,
+    pub status: &'static str,
+    pub output: Option<String>,
+    pub sha256: Option<String>,
+    pub error: Option<String>,
+}
+
+impl Manifest {
+    pub fn new(
+        inputs: &[std::path::PathBuf],
+        content: &crate::files::Files,
+        outcome: &crate::BatchOutcome,
+        shard: Option<(usize, usize)>,
+    ) -> Manifest {
+        use sha2::Digest;
+        let mut hasher = sha2::Sha256::new();
+        for (rel, bytes) in content.iter() {
+            hasher.update(rel.as_bytes());
+            hasher.update([0]);
+            hasher.update((bytes.len() as u64).to_le_bytes());
+            hasher.update(bytes);
+        }
+        let content_version = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect::<String>();
+        let rows = outcome
+            .rows
+            .iter()
+            .map(|r| {
+                let (status, output, sha256, error) = match &r.outcome {
+                    crate::RowOutcome::Written { path, sha256 } => (
+                        "written",
+                        path.file_name().map(|n| n.to_string_lossy().into_owned()),
+                        Some(sha256.clone()),
+                        None,
+                    ),
+                    crate::RowOutcome::Bad(problems) => (
+                        "bad",
+                        None,
+                        None,
+                        Some(problems.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("; ")),
+                    ),
+                    crate::RowOutcome::Failed(e) => ("failed", None, None, Some(e.clone())),
+                };
+                RowEntry {
+                    file: r.file.clone(),
+                    row: r.location.number(),
+                    respondent: r.naam.clone(),
+                    status,
+                    output,
+                    sha256,
+                    error,
+                }
+            })
+            .collect();
+        Manifest {
+            tool: "handreiking",
+            version: env!("CARGO_PKG_VERSION"),
+            content_version,
+            inputs: inputs
+                .iter()
+                .map(|p| InputEntry {
+                    file: p.display().to_string(),
+                    sha256: std::fs::read(p).ok().map(|b| sha256_hex(&b)),
+                })
+                .collect(),
+            shard: shard.map(|(k, n)| format!("{k}/{n}")),
+            rows,
+        }
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("manifest serialises") + "\n"
+    }
 }
 
 /// File names for reports from a minijinja pattern over the respondent's fields,
