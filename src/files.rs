@@ -105,6 +105,14 @@ impl Files {
         Ok(Files { entries, base: origin })
     }
 
+    /// Files held in memory (for tests and fuzzing), named as if in `folder`.
+    pub fn from_memory(folder: &'static str, files: Vec<(String, Vec<u8>)>) -> Self {
+        let origin = Origin::Embedded(folder);
+        let entries =
+            files.into_iter().map(|(rel, bytes)| (rel, (Cow::Owned(bytes), origin.clone()))).collect();
+        Files { entries, base: origin }
+    }
+
     /// Files of `dir` replace files of `self` with the same relative path.
     pub fn overridden_by(mut self, dir: &Path) -> Result<Self> {
         let other = Files::from_dir(dir)?;

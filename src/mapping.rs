@@ -182,9 +182,14 @@ pub struct QuestionValues {
 impl MappingFile {
     /// Reads and checks a mapping file against the handreiking's question ids.
     pub fn load(path: &std::path::Path, h: &Handreiking) -> Result<MappingFile> {
-        let file = path.display().to_string();
         let bytes = crate::error::read(path)?;
-        let text = String::from_utf8_lossy(&bytes).into_owned();
+        MappingFile::parse(&path.display().to_string(), &String::from_utf8_lossy(&bytes), h)
+    }
+
+    /// Parses and checks mapping-file text; `file` names it in messages.
+    pub fn parse(file: &str, text: &str, h: &Handreiking) -> Result<MappingFile> {
+        let file = file.to_string();
+        let text = text.to_string();
         let mut m: MappingFile = toml::from_str(&text).map_err(|e| {
             let line = e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
             Error::Mapping(vec![Problem::new(&file, line, e.message().to_string()).hint(
@@ -637,7 +642,13 @@ pub fn similarity(header: &str, question: &str) -> f64 {
     }
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    1.0 - levenshtein(&a, &b) as f64 / a.len().max(b.len()) as f64
+    let longest = a.len().max(b.len()) as f64;
+    // The length difference alone bounds the score: skip the quadratic work when it cannot matter.
+    let bound = 1.0 - a.len().abs_diff(b.len()) as f64 / longest;
+    if bound < WEAK {
+        return bound;
+    }
+    1.0 - levenshtein(&a, &b) as f64 / longest
 }
 
 fn words(s: &str) -> String {
@@ -723,6 +734,16 @@ pub struct Respondent {
     pub antwoorden: BTreeMap<String, Option<Letter>>,
 }
 
+/// A cell's text as a document can show it: trimmed, tabs and line breaks as
+/// spaces, other control characters (which no font has) left out.
+fn visible(cell: &str) -> String {
+    let spaced: String = cell
+        .chars()
+        .filter_map(|c| if c.is_control() { c.is_whitespace().then_some(' ') } else { Some(c) })
+        .collect();
+    spaced.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 impl Respondent {
     /// Everything of the respondent's own that a report shows (for font coverage).
     pub fn shown_text(&self) -> String {
@@ -778,7 +799,7 @@ pub fn interpret(sheet: &Sheet, mapping: &Mapping, h: &Handreiking) -> Interpret
             continue;
         }
         let joined = |cols: &[usize]| {
-            cols.iter().map(|&c| row.cell(c).trim()).filter(|v| !v.is_empty()).collect::<Vec<_>>().join(" ")
+            cols.iter().map(|&c| visible(row.cell(c))).filter(|v| !v.is_empty()).collect::<Vec<_>>().join(" ")
         };
         let field = |f: Field| {
             mapping.fields.iter().find(|(g, _)| *g == f).map(|(_, cols)| joined(cols)).unwrap_or_default()

@@ -112,8 +112,13 @@ impl Sheet {
 /// Reads a CSV or JSON answer sheet; JSON is recognised by its extension or its first byte.
 pub fn read(path: &Path, options: &ReadOptions) -> Result<Sheet> {
     let bytes = crate::error::read(path)?;
-    let name = path.display().to_string();
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    read_bytes(&path.display().to_string(), &ext, &bytes, options)
+}
+
+/// Reads a sheet from memory; `ext` (`csv`, `json` or empty) decides the format, else the first byte.
+pub fn read_bytes(name: &str, ext: &str, bytes: &[u8], options: &ReadOptions) -> Result<Sheet> {
+    let name = name.to_string();
     let first =
         bytes.iter().copied().find(|b| !b.is_ascii_whitespace() && *b != 0xEF && *b != 0xBB && *b != 0xBF);
     if ext == "json" || (ext != "csv" && matches!(first, Some(b'{') | Some(b'['))) {

@@ -1,0 +1,166 @@
+//! Hostile values and hostile files: every report renders and shows values
+//! literally; every bad file gets an error, never a panic, a hang or a broken PDF;
+//! the same input gives the same bytes.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::{Pdf, run, scratch};
+
+/// Exit code 101 is a Rust panic; a signal (None) is a crash.
+fn assert_no_crash(out: &std::process::Output, what: &str) {
+    assert!(
+        matches!(out.status.code(), Some(0..=4)),
+        "{what}: exit {:?}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn report(dir: &Path, input: &Path) -> std::process::Output {
+    run(&["report", "-o", dir.join("out").to_str().unwrap(), input.to_str().unwrap()])
+}
+
+#[test]
+fn hostile_values_are_shown_literally() {
+    let dir = scratch("hostile-values");
+    let long = "Lange naam ".repeat(455); // ~5,000 characters
+    let values = [
+        "#read(\"/etc/passwd\")",
+        "#let x = 1",
+        "] ) } #set page(fill: red)",
+        "$x^2$ <label> @ref *vet* _schuin_ \\",
+        "<script>alert(1)</script> &amp;",
+        "Tab\tbel\u{7}en\u{1b}escape",
+        "שלום עולם مرحبا",
+        "Zorg 😀 Groep",
+        long.trim(),
+        "",
+    ];
+    let mut csv = String::from("naam,organisatie,project,R1V1\n");
+    for (i, v) in values.iter().enumerate() {
+        let quoted = format!("\"{}\"", v.replace('"', "\"\""));
+        csv.push_str(&format!("{quoted},Org {i},{quoted},A\n"));
+    }
+    let input = dir.join("hostile.csv");
+    std::fs::write(&input, csv).unwrap();
+    let out = report(&dir, &input);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let pdfs: Vec<_> = std::fs::read_dir(dir.join("out"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
+        .collect();
+    assert_eq!(pdfs.len(), values.len());
+    for (i, v) in values.iter().enumerate().take(5) {
+        let pdf = pdfs.iter().find(|p| p.to_string_lossy().contains(&format!("Org {i} -"))).expect("report");
+        let cover = Pdf::load(pdf).text[0].replace('\n', " ");
+        // The value appears as typed on the cover (name and the extra field).
+        let visible: String = v.chars().filter(|c| !c.is_control()).collect();
+        assert!(cover.contains(visible.trim()), "value {v:?} not literal on the cover:\n{cover}");
+    }
+}
+
+#[test]
+fn hostile_files_get_errors_not_crashes() {
+    let dir = scratch("hostile-files");
+    let mut garbage = vec![0u8; 4096];
+    let mut x: u32 = 12345;
+    for b in &mut garbage {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        *b = x as u8;
+    }
+    let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    let wide = {
+        let header: Vec<String> = (0..10_000).map(|i| format!("kolom {i}")).collect();
+        format!("naam,R1V1,{}\nJan,A,{}\n", header.join(","), vec!["x"; 10_000].join(","))
+    };
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        ("empty.csv", vec![]),
+        ("header-only.csv", b"naam,R1V1\n".to_vec()),
+        ("garbage.csv", garbage.clone()),
+        ("garbage.json", garbage),
+        ("half-utf8.csv", [b"naam,R1V1\nJos\xc3\xa9,A\n".as_slice(), b"Fran\xe7ois,B\n"].concat()),
+        ("deep.json", deep.into_bytes()),
+        ("duplicate-headers.csv", b"naam,naam,R1V1,R1V1\nJan,Piet,A,B\n".to_vec()),
+        ("wide.csv", wide.into_bytes()),
+        ("unclosed-quote.csv", b"naam,R1V1\n\"Jan,A\n".to_vec()),
+        ("nul.csv", b"naam,R1V1\nJa\0n,A\n".to_vec()),
+    ];
+    for (name, bytes) in cases {
+        let input = dir.join(name);
+        std::fs::write(&input, bytes).unwrap();
+        let out = report(&dir, &input);
+        assert_no_crash(&out, name);
+        let check = run(&["check", input.to_str().unwrap()]);
+        assert_no_crash(&check, name);
+    }
+    // No half-written files anywhere.
+    if let Ok(entries) = std::fs::read_dir(dir.join("out")) {
+        for e in entries {
+            let name = e.unwrap().file_name().to_string_lossy().into_owned();
+            assert!(!name.ends_with(".part"), "left behind: {name}");
+        }
+    }
+}
+
+#[test]
+fn the_same_input_gives_the_same_bytes_without_the_clock() {
+    let run_once = |name: &str| {
+        let dir = scratch(name);
+        let out = Command::new(env!("CARGO_BIN_EXE_handreiking"))
+            .env_remove("SOURCE_DATE_EPOCH")
+            .args(["report", "-o", dir.to_str().unwrap(), "examples/antwoorden.csv"])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+        files.sort();
+        files
+            .iter()
+            .map(|p| (p.file_name().unwrap().to_owned(), std::fs::read(p).unwrap()))
+            .collect::<Vec<_>>()
+    };
+    let a = run_once("repro-a");
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let b = run_once("repro-b");
+    assert_eq!(a.len(), 5, "4 reports and a manifest");
+    assert!(a == b, "two runs of the same input differ");
+    // The PDF's date is the respondent's date (2026-03-12), not today's.
+    let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join("repro-a/Zorggroep Almere - Anouk de Vries.pdf");
+    let created = Pdf::load(&path).info("CreationDate").unwrap_or_default();
+    assert!(created.starts_with("D:20260312"), "{created}");
+}
+
+#[test]
+fn names_from_data_never_leave_the_output_folder() {
+    let dir = scratch("escape");
+    let input = dir.join("s.csv");
+    std::fs::write(
+        &input,
+        "naam,organisatie,R1V1\n../../evil,..,A\n/etc/passwd,,A\nCON,,A\n\"a\u{0}b\",,A\nnaam. . ,,A\n",
+    )
+    .unwrap();
+    let out_dir = dir.join("out");
+    let out = run(&[
+        "report",
+        "-o",
+        out_dir.to_str().unwrap(),
+        "--name",
+        "{{ organisatie }}/{{ naam }}",
+        input.to_str().unwrap(),
+    ]);
+    assert_no_crash(&out, "escape");
+    let inside: Vec<String> = std::fs::read_dir(&out_dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(inside.iter().filter(|n| n.ends_with(".pdf")).count(), 5, "{inside:?}");
+    assert!(!dir.join("evil.pdf").exists() && !Path::new("/etc/passwd.pdf").exists());
+    assert!(inside.iter().all(|n| !n.contains('/') && !n.contains('\0')));
+    assert!(inside.iter().any(|n| n.starts_with("_CON")), "{inside:?}");
+}
