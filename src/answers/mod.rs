@@ -122,9 +122,9 @@ pub fn read_bytes(name: &str, ext: &str, bytes: &[u8], options: &ReadOptions) ->
     let first =
         bytes.iter().copied().find(|b| !b.is_ascii_whitespace() && *b != 0xEF && *b != 0xBB && *b != 0xBF);
     if ext == "json" || (ext != "csv" && matches!(first, Some(b'{') | Some(b'['))) {
-        json_sheet::read(&name, &bytes, options)
+        json_sheet::read(&name, bytes, options)
     } else {
-        csv_sheet::read(&name, &bytes, options)
+        csv_sheet::read(&name, bytes, options)
     }
 }
 
