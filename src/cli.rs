@@ -32,6 +32,38 @@ pub enum Command {
         #[command(flatten)]
         sources: Sources,
     },
+    /// A printable answer form: every question with boxes A and B, in the order of the answer sheet.
+    Form {
+        #[arg(short, long, default_value = "antwoordformulier.pdf")]
+        output: PathBuf,
+        #[command(flatten)]
+        sources: Sources,
+    },
+    /// Werkvorm cards for the tables of a workshop: A5, two to an A4 sheet, with cut marks.
+    Cards {
+        #[arg(short, long, default_value = "werkvormkaarten.pdf")]
+        output: PathBuf,
+        #[command(flatten)]
+        sources: Sources,
+    },
+    /// A group report for a user meeting: the spread of answers, where the group stands, the advice.
+    Group {
+        #[arg(required = true, value_name = "INPUT")]
+        inputs: Vec<PathBuf>,
+        #[arg(short, long, default_value = "groepsrapport.pdf")]
+        output: PathBuf,
+        /// Name the respondents per answer (they are only counted by default).
+        #[arg(long)]
+        names: bool,
+        #[arg(long, value_name = "SEP")]
+        delimiter: Option<handreiking::answers::Delimiter>,
+        #[arg(long, value_name = "N")]
+        header_rows: Option<usize>,
+        #[arg(long, value_name = "FILE")]
+        mapping: Option<PathBuf>,
+        #[command(flatten)]
+        sources: Sources,
+    },
     /// One PDF advice report per respondent of one or more answer sheets (CSV or JSON).
     Report {
         /// Answer sheets: CSV (`,` `;` or tab; UTF-8 or Windows-1252) or JSON.

@@ -107,28 +107,54 @@ pub struct Written {
     pub bytes: usize,
 }
 
-/// `handreiking blank`: the whole handreiking as a navigable PDF.
-pub fn blank(settings: &Settings, options: &BlankOptions, output: &Path) -> Result<Written> {
+/// The documents made from the handreiking alone (no answers).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Handout {
+    /// The whole handreiking, navigable (`blank.typ`).
+    Blank,
+    /// A printable answer form (`form.typ`).
+    Form,
+    /// Werkvorm cards, A5, two to an A4 sheet (`cards.typ`).
+    Cards,
+}
+
+impl Handout {
+    pub fn name(self) -> &'static str {
+        match self {
+            Handout::Blank => "blank",
+            Handout::Form => "form",
+            Handout::Cards => "cards",
+        }
+    }
+}
+
+/// `handreiking blank | form | cards`: a document from the handreiking alone.
+pub fn handout(settings: &Settings, kind: Handout, options: &BlankOptions, output: &Path) -> Result<Written> {
     let handreiking = load_content(settings)?;
     let brand = settings.brand()?;
-    let document = resolve::blank(&handreiking, &brand, options.print);
+    let document = resolve::blank(&handreiking, &brand, kind.name(), options.print);
     let engine = settings.engine(&brand)?;
     let data = serde_json::to_vec(&document).expect("document data serialises");
     let meta = PdfMeta {
-        ident: format!("handreiking-blank-{}", if options.print { "print" } else { "screen" }),
+        ident: format!("handreiking-{}-{}", kind.name(), if options.print { "print" } else { "screen" }),
         timestamp: settings.timestamp(),
         standards: true,
     };
-    let pdf = engine.render("blank.typ", data, &meta)?;
+    let pdf = engine.render(&format!("{}.typ", kind.name()), data, &meta)?;
     output::write_atomic(output, &pdf)?;
     Ok(Written { path: output.to_owned(), bytes: pdf.len() })
 }
 
-/// `handreiking emit-data`: the JSON a template receives, for designers and the stock typst CLI.
-pub fn blank_data(settings: &Settings, print: bool) -> Result<String> {
+/// `handreiking blank`: the whole handreiking as a navigable PDF.
+pub fn blank(settings: &Settings, options: &BlankOptions, output: &Path) -> Result<Written> {
+    handout(settings, Handout::Blank, options, output)
+}
+
+/// `--emit-data`: the JSON a template receives, for designers and the stock typst CLI.
+pub fn handout_data(settings: &Settings, kind: Handout, print: bool) -> Result<String> {
     let handreiking = load_content(settings)?;
     let brand = settings.brand()?;
-    Ok(serde_json::to_string_pretty(&resolve::blank(&handreiking, &brand, print))
+    Ok(serde_json::to_string_pretty(&resolve::blank(&handreiking, &brand, kind.name(), print))
         .expect("document data serialises"))
 }
 
@@ -512,4 +538,67 @@ pub fn init(dir: &Path, force: bool) -> Result<Vec<PathBuf>> {
         written.push(path);
     }
     Ok(written)
+}
+
+pub struct GroupOutcome {
+    pub written: Written,
+    pub respondents: usize,
+    /// Rows left out because of bad cells.
+    pub bad_rows: usize,
+    pub problems: Vec<String>,
+}
+
+/// `handreiking group`: one report for the whole group of respondents.
+pub fn group(
+    settings: &Settings,
+    inputs: &[PathBuf],
+    options: &SheetOptions,
+    names: bool,
+    output: &Path,
+) -> Result<GroupOutcome> {
+    let h = load_content(settings)?;
+    let brand = settings.brand()?;
+    let (read, file) = options.load(&h)?;
+    let mut respondents = vec![];
+    let mut bad_rows = 0;
+    let mut problems = vec![];
+    for input in inputs {
+        let sheet = read_sheet(&h, input, &read, file.as_ref())?;
+        bad_rows += sheet.bad_rows.len();
+        for (_, ps) in &sheet.bad_rows {
+            problems.extend(ps.iter().map(|p| format!("{}: {p}", sheet.sheet.file)));
+        }
+        respondents.extend(sheet.respondents);
+    }
+    if respondents.is_empty() {
+        return Err(Error::Sheet(vec![Problem::new(
+            inputs.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "),
+            None,
+            "no respondents to count",
+        )]));
+    }
+    let document = resolve::group(&h, &brand, &respondents, names);
+    let engine = settings.engine(&brand)?;
+    let data = serde_json::to_vec(&document).expect("document data serialises");
+    let shown: String = if names {
+        respondents.iter().map(|r| r.naam.as_str()).collect::<Vec<_>>().join(" ")
+    } else {
+        String::new()
+    };
+    let meta = PdfMeta {
+        ident: format!(
+            "handreiking-group|{}",
+            inputs.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join("|")
+        ),
+        timestamp: settings.timestamp(),
+        standards: engine.missing_glyphs(&shown).is_empty(),
+    };
+    let pdf = engine.render("group.typ", data, &meta)?;
+    output::write_atomic(output, &pdf)?;
+    Ok(GroupOutcome {
+        written: Written { path: output.to_owned(), bytes: pdf.len() },
+        respondents: respondents.len(),
+        bad_rows,
+        problems,
+    })
 }

@@ -31,13 +31,37 @@ fn run(cli: Cli) -> Result<(), u8> {
         Command::Blank { output, print, emit_data, sources } => {
             let settings = settings(&sources)?;
             if let Some(path) = emit_data {
-                let data = handreiking::blank_data(&settings, print).map_err(fail)?;
+                let data =
+                    handreiking::handout_data(&settings, handreiking::Handout::Blank, print).map_err(fail)?;
                 handreiking::output::write_atomic(&path, data.as_bytes()).map_err(fail)?;
                 messages::data_written(&path);
             }
             let options = handreiking::BlankOptions { print };
             let written = handreiking::blank(&settings, &options, &output).map_err(fail)?;
             messages::written(&written.path, written.bytes);
+        }
+        Command::Form { output, sources } => {
+            let settings = settings(&sources)?;
+            let options = handreiking::BlankOptions { print: true };
+            let written = handreiking::handout(&settings, handreiking::Handout::Form, &options, &output)
+                .map_err(fail)?;
+            messages::written(&written.path, written.bytes);
+        }
+        Command::Cards { output, sources } => {
+            let settings = settings(&sources)?;
+            let options = handreiking::BlankOptions { print: true };
+            let written = handreiking::handout(&settings, handreiking::Handout::Cards, &options, &output)
+                .map_err(fail)?;
+            messages::written(&written.path, written.bytes);
+        }
+        Command::Group { inputs, output, names, delimiter, header_rows, mapping, sources } => {
+            let settings = settings(&sources)?;
+            let options = sheet_options(delimiter, header_rows, mapping);
+            let outcome = handreiking::group(&settings, &inputs, &options, names, &output).map_err(fail)?;
+            messages::group(&outcome);
+            if outcome.bad_rows > 0 {
+                return Err(EXIT_SOME_ROWS);
+            }
         }
         Command::Report {
             inputs,

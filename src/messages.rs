@@ -224,3 +224,18 @@ pub fn initialised(dir: &Path, written: &[std::path::PathBuf]) {
         dir.display()
     );
 }
+
+pub fn group(outcome: &handreiking::GroupOutcome) {
+    for p in &outcome.problems {
+        eprintln!("error: {p}");
+    }
+    if outcome.bad_rows > 0 {
+        eprintln!("{} row(s) with problems were left out of the group report", outcome.bad_rows);
+    }
+    eprintln!(
+        "wrote {} ({} respondents, {} kB)",
+        outcome.written.path.display(),
+        outcome.respondents,
+        outcome.written.bytes.div_ceil(1024)
+    );
+}

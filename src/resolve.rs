@@ -24,9 +24,10 @@ pub struct Blank {
 }
 
 /// The blank handreiking: every reflection, question, answer and werkvorm.
-pub fn blank(handreiking: &Handreiking, brand: &Brand, print: bool) -> Blank {
+/// The handreiking for documents without answers: `soort` is blank, form or cards.
+pub fn blank(handreiking: &Handreiking, brand: &Brand, soort: &'static str, print: bool) -> Blank {
     Blank {
-        soort: "blank",
+        soort,
         print,
         titel: handreiking.titel.clone(),
         taal: handreiking.taal.clone(),
@@ -138,54 +139,12 @@ pub fn report(
         })
         .collect();
 
-    // Werkvormen: those the chosen advice shows or links to, and those they link to.
-    let mut wanted: BTreeSet<String> = BTreeSet::new();
-    for a in &chosen {
-        for b in &a.blokken {
-            wanted.extend(b.werkvormen.iter().cloned());
-            wanted.extend(ref_ids(&b.tekst));
-        }
-        wanted.extend(ref_ids(&a.tekst));
-    }
-    loop {
-        let more: Vec<String> = h
-            .werkvormen
-            .iter()
-            .filter(|w| wanted.contains(&w.id))
-            .flat_map(|w| ref_ids(&w.tekst))
-            .filter(|id| h.werkvorm(id).is_some() && !wanted.contains(id))
-            .collect();
-        if more.is_empty() {
-            break;
-        }
-        wanted.extend(more);
-    }
-    let chosen_ids: BTreeSet<&str> = chosen.iter().map(|a| a.id.as_str()).collect();
-    let mut werkvormen: Vec<Werkvorm> = h
-        .werkvormen
-        .iter()
-        .filter(|w| wanted.contains(&w.id))
-        .cloned()
-        .map(|mut w| {
-            w.gebruikt_bij.retain(|id| chosen_ids.contains(id.as_str()));
-            w
-        })
-        .collect();
-
-    // A link is live only when its target is in this report.
-    let mut present: BTreeSet<String> = werkvormen.iter().map(|w| w.id.clone()).collect();
-    present.extend(chosen_ids.iter().map(|s| s.to_string()));
-    for (refl, v) in h.vragen() {
-        present.insert(refl.id.clone());
-        present.insert(v.id.clone());
-    }
+    let (werkvormen, present) = referenced_werkvormen(h, &chosen);
+    let mut werkvormen = werkvormen;
     let mut reflecties = reflecties;
     for v in reflecties.iter_mut().flat_map(|r| r.vragen.iter_mut()) {
         if let Some(a) = &mut v.advies {
-            mark_live(&mut a.tekst, &present);
-            for b in &mut a.blokken {
-                mark_live(&mut b.tekst, &present);
-            }
+            mark_live_answer(a, &present);
         }
     }
     for w in &mut werkvormen {
@@ -224,10 +183,209 @@ pub fn report(
     }
 }
 
+/// The werkvormen that `chosen` advice shows or links to (and those they link to),
+/// with "used by" narrowed to the chosen answers; and the set of ids a document
+/// with this advice contains, for marking links live.
+fn referenced_werkvormen(h: &Handreiking, chosen: &[&Antwoord]) -> (Vec<Werkvorm>, BTreeSet<String>) {
+    let mut wanted: BTreeSet<String> = BTreeSet::new();
+    for a in chosen {
+        for b in &a.blokken {
+            wanted.extend(b.werkvormen.iter().cloned());
+            wanted.extend(ref_ids(&b.tekst));
+        }
+        wanted.extend(ref_ids(&a.tekst));
+    }
+    loop {
+        let more: Vec<String> = h
+            .werkvormen
+            .iter()
+            .filter(|w| wanted.contains(&w.id))
+            .flat_map(|w| ref_ids(&w.tekst))
+            .filter(|id| h.werkvorm(id).is_some() && !wanted.contains(id))
+            .collect();
+        if more.is_empty() {
+            break;
+        }
+        wanted.extend(more);
+    }
+    let chosen_ids: BTreeSet<&str> = chosen.iter().map(|a| a.id.as_str()).collect();
+    let werkvormen: Vec<Werkvorm> = h
+        .werkvormen
+        .iter()
+        .filter(|w| wanted.contains(&w.id))
+        .cloned()
+        .map(|mut w| {
+            w.gebruikt_bij.retain(|id| chosen_ids.contains(id.as_str()));
+            w
+        })
+        .collect();
+    let mut present: BTreeSet<String> = werkvormen.iter().map(|w| w.id.clone()).collect();
+    present.extend(chosen_ids.iter().map(|s| s.to_string()));
+    for (refl, v) in h.vragen() {
+        present.insert(refl.id.clone());
+        present.insert(v.id.clone());
+    }
+    (werkvormen, present)
+}
+
+fn mark_live_answer(a: &mut Antwoord, present: &BTreeSet<String>) {
+    mark_live(&mut a.tekst, present);
+    for b in &mut a.blokken {
+        mark_live(&mut b.tekst, present);
+    }
+}
+
 fn mark_live(blocks: &mut [Block], present: &BTreeSet<String>) {
     visit_inlines_mut(blocks, &mut |i| {
         if let Inline::Ref { id, live, .. } = i {
             *live = present.contains(id.as_str());
         }
     });
+}
+
+/// The one JSON document `group.typ` receives: the group's answers, counted.
+#[derive(Debug, Serialize)]
+pub struct Group {
+    pub soort: &'static str,
+    pub print: bool,
+    pub titel: String,
+    pub taal: String,
+    pub merk: BrandView,
+    pub handreiking: Kop,
+    /// Respondents counted.
+    pub aantal: usize,
+    /// Question ids, most room for improvement first (share of A).
+    pub verbeter: Vec<String>,
+    /// Question ids, most divided first (A and B closest to equal).
+    pub verdeeld: Vec<String>,
+    pub reflecties: Vec<GroepReflectie>,
+    pub werkvormen: Vec<Werkvorm>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct GroepReflectie {
+    pub id: String,
+    pub nummer: u32,
+    pub titel: String,
+    pub vragen: Vec<GroepVraag>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct GroepVraag {
+    pub id: String,
+    pub nummer: u32,
+    pub tekst: String,
+    pub a: usize,
+    pub b: usize,
+    pub open: usize,
+    /// The answer most chosen (A on a tie: the advice with more to do); None when nobody answered.
+    pub meest: Option<Letter>,
+    pub gelijk: bool,
+    /// The advice for the answer most chosen.
+    pub advies: Option<Antwoord>,
+    /// Names per answer, only with `--names`.
+    pub namen: Option<Namen>,
+}
+
+#[derive(Debug, Serialize, Default)]
+pub struct Namen {
+    pub a: Vec<String>,
+    pub b: Vec<String>,
+    pub open: Vec<String>,
+}
+
+pub fn group(h: &Handreiking, brand: &Brand, respondents: &[Respondent], names: bool) -> Group {
+    let mut chosen: Vec<&Antwoord> = vec![];
+    let mut reflecties: Vec<GroepReflectie> = h
+        .reflecties
+        .iter()
+        .map(|refl| GroepReflectie {
+            id: refl.id.clone(),
+            nummer: refl.nummer,
+            titel: refl.titel.clone(),
+            vragen: refl
+                .vragen
+                .iter()
+                .map(|v| {
+                    let mut namen = Namen::default();
+                    let (mut a, mut b, mut open) = (0, 0, 0);
+                    for r in respondents {
+                        let who =
+                            if r.naam.is_empty() { format!("({})", r.location) } else { r.naam.clone() };
+                        match r.antwoorden.get(&v.id).copied().flatten() {
+                            Some(Letter::A) => {
+                                a += 1;
+                                namen.a.push(who);
+                            }
+                            Some(Letter::B) => {
+                                b += 1;
+                                namen.b.push(who);
+                            }
+                            None => {
+                                open += 1;
+                                namen.open.push(who);
+                            }
+                        }
+                    }
+                    let meest = match (a, b) {
+                        (0, 0) => None,
+                        (a, b) if a >= b => Some(Letter::A),
+                        _ => Some(Letter::B),
+                    };
+                    let advies = meest.and_then(|l| v.antwoorden.iter().find(|x| x.letter == l));
+                    chosen.extend(advies);
+                    GroepVraag {
+                        id: v.id.clone(),
+                        nummer: v.nummer,
+                        tekst: v.tekst.clone(),
+                        a,
+                        b,
+                        open,
+                        meest,
+                        gelijk: a == b && a > 0,
+                        advies: advies.cloned(),
+                        namen: names.then_some(namen),
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    let (mut werkvormen, present) = referenced_werkvormen(h, &chosen);
+    for v in reflecties.iter_mut().flat_map(|r| r.vragen.iter_mut()) {
+        if let Some(a) = &mut v.advies {
+            mark_live_answer(a, &present);
+        }
+    }
+    for w in &mut werkvormen {
+        mark_live(&mut w.tekst, &present);
+    }
+
+    let all: Vec<&GroepVraag> = reflecties.iter().flat_map(|r| &r.vragen).collect();
+    let share = |q: &GroepVraag| if q.a + q.b == 0 { 0.0 } else { q.a as f64 / (q.a + q.b) as f64 };
+    let mut verbeter: Vec<&GroepVraag> = all.iter().copied().filter(|q| q.a > 0).collect();
+    verbeter.sort_by(|x, y| share(y).total_cmp(&share(x)).then(y.a.cmp(&x.a)));
+    let mut verdeeld: Vec<&GroepVraag> = all.iter().copied().filter(|q| q.a > 0 && q.b > 0).collect();
+    verdeeld.sort_by(|x, y| {
+        (share(x) - 0.5).abs().total_cmp(&(share(y) - 0.5).abs()).then((y.a + y.b).cmp(&(x.a + x.b)))
+    });
+
+    let merk = brand.view(&Default::default());
+    Group {
+        soort: "group",
+        print: false,
+        titel: format!("Groepsrapport – {}", h.titel),
+        taal: h.taal.clone(),
+        merk,
+        handreiking: Kop {
+            titel: h.titel.clone(),
+            ondertitel: h.ondertitel.clone(),
+            project: h.project.clone(),
+            labels: h.labels.clone(),
+        },
+        aantal: respondents.len(),
+        verbeter: verbeter.iter().map(|q| q.id.clone()).collect(),
+        verdeeld: verdeeld.iter().map(|q| q.id.clone()).collect(),
+        reflecties,
+        werkvormen,
+    }
 }

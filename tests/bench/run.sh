@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Batch benchmark: `handreiking report` against the stock typst CLI on the same
+# template and data, on this machine, in one run.
+#
+#   tests/bench/run.sh [N] [BIG]      defaults: N=400 (the comparison), BIG=5000 (growth)
+#
+# Needs: a release build (made here), `typst` 0.15 on PATH or in $TYPST
+# (`cargo install typst-cli --version 0.15.1 --locked`), GNU time (/usr/bin/time).
+# Prints: wall time, reports/s, CPU time and peak memory of each, the throughput
+# ratio, and handreiking at N=200 and N=BIG to show how cost grows.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+N=${1:-400}
+BIG=${2:-5000}
+TYPST=${TYPST:-typst}
+JOBS=$(nproc)
+WORK=${BENCH_DIR:-target/bench}
+export SOURCE_DATE_EPOCH=1767225600
+
+command -v "$TYPST" >/dev/null || { echo "no typst CLI: install it with cargo install typst-cli --version 0.15.1 --locked, or set TYPST"; exit 2; }
+[ -x /usr/bin/time ] || { echo "needs GNU time (/usr/bin/time): apt-get install time"; exit 2; }
+cargo build --release --quiet
+BIN=target/release/handreiking
+rm -rf "$WORK"; mkdir -p "$WORK"
+
+# N synthetic respondents with random answers (fixed seed, so runs compare).
+sheet() {
+  awk -v n="$1" 'BEGIN {
+    srand(42);
+    printf "naam,organisatie,datum,R1V1,R1V2,R1V3,R2V1,R2V2,R3V1,R3V2,R4V1,R4V2,R4V3,R5V1,R5V2\n";
+    for (i = 1; i <= n; i++) {
+      printf "Respondent %d,Organisatie %d,2026-03-%02d", i, (i % 37) + 1, (i % 28) + 1;
+      for (q = 0; q < 12; q++) { r = rand(); printf ",%s", (r < 0.45 ? "A" : (r < 0.9 ? "B" : "")); }
+      printf "\n";
+    }
+  }'
+}
+
+# Runs a command under GNU time; prints "wall_s cpu_s peak_kb".
+measure() {
+  /usr/bin/time -f "%e %U %S %M" -o "$WORK/time.txt" "$@" >/dev/null 2>"$WORK/stderr.txt" || { cat "$WORK/stderr.txt"; exit 1; }
+  awk '{ printf "%s %.2f %s\n", $1, $2 + $3, $4 }' "$WORK/time.txt"
+}
+
+sheet "$N" > "$WORK/sheet.csv"
+sheet 200 > "$WORK/sheet-200.csv"
+sheet "$BIG" > "$WORK/sheet-big.csv"
+
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); typst: $($TYPST --version)"
+echo "N=$N reports, $JOBS parallel jobs each"
+
+# (a) handreiking, default jobs (all cores).
+read -r a_wall a_cpu a_mem < <(measure "$BIN" report "$WORK/sheet.csv" -o "$WORK/a" --force)
+
+# (b) the stock typst CLI on the same template and data: one process per report,
+# as many in parallel as there are cores. The data comes from --emit-data.
+"$BIN" report "$WORK/sheet.csv" -o "$WORK/data-pdfs" --emit-data "$WORK/root/data" --force >/dev/null 2>&1
+cp -r templates/. "$WORK/root/"
+ls "$WORK/root/data" | sed 's/\.json$//' > "$WORK/names.txt"
+mkdir -p "$WORK/b"
+cat > "$WORK/one.sh" <<SH
+#!/usr/bin/env bash
+exec "$TYPST" compile --root "$WORK/root" --font-path fonts --ignore-system-fonts \
+  --input "data=/data/\$1.json" "$WORK/root/report.typ" "$WORK/b/\$1.pdf"
+SH
+chmod +x "$WORK/one.sh"
+read -r b_wall b_cpu b_mem < <(measure xargs -d '\n' -P "$JOBS" -n 1 "$WORK/one.sh" < "$WORK/names.txt")
+
+count_a=$(ls "$WORK/a"/*.pdf | wc -l)
+count_b=$(ls "$WORK/b"/*.pdf | wc -l)
+[ "$count_a" = "$N" ] && [ "$count_b" = "$N" ] || { echo "expected $N reports, got $count_a and $count_b"; exit 1; }
+
+rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.1f", n / s }'; }
+echo
+printf "%-34s %8s %10s %9s %12s\n" "" "wall s" "reports/s" "CPU s" "peak MB"
+printf "%-34s %8s %10s %9s %12s\n" "(a) handreiking report" "$a_wall" "$(rate "$N" "$a_wall")" "$a_cpu" "$((a_mem / 1024))"
+printf "%-34s %8s %10s %9s %12s\n" "(b) typst compile x$N, -P $JOBS" "$b_wall" "$(rate "$N" "$b_wall")" "$b_cpu" "$((b_mem / 1024)) (per process)"
+echo "throughput ratio (a)/(b): $(awk -v a="$a_wall" -v b="$b_wall" 'BEGIN { printf "%.2f", b / a }')x"
+echo "CPU per report: (a) $(awk -v c="$a_cpu" -v n="$N" 'BEGIN { printf "%.1f", 1000 * c / n }') ms, (b) $(awk -v c="$b_cpu" -v n="$N" 'BEGIN { printf "%.1f", 1000 * c / n }') ms"
+
+# Growth: N=200 against N=BIG.
+read -r s_wall s_cpu s_mem < <(measure "$BIN" report "$WORK/sheet-200.csv" -o "$WORK/small" --force)
+rm -rf "$WORK/a" "$WORK/b" "$WORK/data-pdfs"
+read -r l_wall l_cpu l_mem < <(measure "$BIN" report "$WORK/sheet-big.csv" -o "$WORK/big" --force)
+echo
+printf "%-34s %8s %14s %12s\n" "" "wall s" "ms per report" "peak MB"
+printf "%-34s %8s %14s %12s\n" "(a) N=200" "$s_wall" "$(awk -v s="$s_wall" 'BEGIN { printf "%.1f", 1000 * s / 200 }')" "$((s_mem / 1024))"
+printf "%-34s %8s %14s %12s\n" "(a) N=$BIG" "$l_wall" "$(awk -v s="$l_wall" -v n="$BIG" 'BEGIN { printf "%.1f", 1000 * s / n }')" "$((l_mem / 1024))"
+echo "time per report N=$BIG vs N=200: $(awk -v s="$s_wall" -v l="$l_wall" -v n="$BIG" 'BEGIN { printf "%+.0f%%", 100 * ((l / n) / (s / 200) - 1) }'), peak memory: $(awk -v s="$s_mem" -v l="$l_mem" 'BEGIN { printf "%+.0f%%", 100 * (l / s - 1) }')"
+rm -rf "$WORK/big"
+
+# The blank handreiking: CPU time of one run.
+read -r h_wall h_cpu h_mem < <(measure "$BIN" blank -o "$WORK/blank.pdf")
+echo
+echo "blank handreiking: $h_wall s wall, $h_cpu s CPU, $((h_mem / 1024)) MB peak"
