@@ -138,6 +138,8 @@ pub fn handout(settings: &Settings, kind: Handout, options: &BlankOptions, outpu
     let meta = PdfMeta {
         ident: format!("handreiking-{}-{}", kind.name(), if options.print { "print" } else { "screen" }),
         timestamp: settings.timestamp(),
+        title: None,
+        author: vec![],
         standards: true,
     };
     let pdf = engine.render(&format!("{}.typ", kind.name()), data, &meta)?;
@@ -496,6 +498,7 @@ fn render_one(
     }
     let document = resolve::report(h, brand, &job.respondent, &name_fields(&job.respondent));
     let data = serde_json::to_vec(&document).expect("document data serialises");
+    let title = document.titel.clone();
     if let Some(dir) = &options.emit_data {
         let json_path = dir.join(job.name.trim_end_matches(".pdf").to_string() + ".json");
         if let Err(e) = output::write_atomic(&json_path, &data) {
@@ -505,6 +508,8 @@ fn render_one(
     let meta = PdfMeta {
         ident: format!("handreiking-report|{}|{}|{}", job.file, job.respondent.location, job.name),
         timestamp: dates::parse(&job.respondent.datum).unwrap_or(timestamp),
+        title: Some(title),
+        author: if job.respondent.naam.is_empty() { vec![] } else { vec![job.respondent.naam.clone()] },
         standards: engine.missing_glyphs(&job.respondent.shown_text()).is_empty(),
     };
     match engine
@@ -591,6 +596,8 @@ pub fn group(
             inputs.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join("|")
         ),
         timestamp: settings.timestamp(),
+        title: None,
+        author: vec![],
         standards: engine.missing_glyphs(&shown).is_empty(),
     };
     let pdf = engine.render("group.typ", data, &meta)?;

@@ -39,6 +39,10 @@ pub struct PdfMeta {
     /// Seconds since 1970 (from the data or SOURCE_DATE_EPOCH): never the wall clock
     /// unless the caller chose so.
     pub timestamp: i64,
+    /// Title and authors for the PDF's metadata, when the template leaves them
+    /// out (so that nothing per-document sits in the styles of the whole document).
+    pub title: Option<String>,
+    pub author: Vec<String>,
     /// Claim (and enforce) PDF/UA-1 and PDF/A-2a. Off only when text has
     /// characters no font can show, which both standards forbid.
     pub standards: bool,
@@ -129,7 +133,12 @@ impl Engine {
         let today = datetime(meta.timestamp);
         let world = DocWorld::new(self, main, Bytes::new(data), today);
         let warned = typst::compile::<PagedDocument>(&world);
-        let document = warned.output.map_err(|errors| self.failure(&world, entry, &errors))?;
+        let mut document = warned.output.map_err(|errors| self.failure(&world, entry, &errors))?;
+        if let Some(title) = &meta.title {
+            let info = document.info_mut();
+            info.title = Some(title.as_str().into());
+            info.author = meta.author.iter().map(|a| a.as_str().into()).collect();
+        }
 
         let options = PdfOptions {
             ident: Smart::Custom(meta.ident.clone()),
