@@ -13,7 +13,8 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
     entries.sort();
     for path in entries {
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        if name.starts_with('.') {
+        // Hidden files and template data written for previews (`--emit-data templates/…`) stay out.
+        if name.starts_with('.') || name.ends_with(".json") || name == "data" {
             continue;
         }
         if path.is_dir() {
