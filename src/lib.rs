@@ -379,9 +379,13 @@ pub fn report(
                 outcome: RowOutcome::Bad(problems),
             });
         }
-        for respondent in read.respondents.into_iter().filter(|r| in_shard(r.location)) {
+        for respondent in read.respondents {
+            // Every row is named, in every shard, so that names (and their
+            // collision suffixes) are the same however the batch is split.
             let name = namer.name(&name_fields(&respondent))?;
-            jobs.push(Job { file: file.clone(), respondent, name });
+            if in_shard(respondent.location) {
+                jobs.push(Job { file: file.clone(), respondent, name });
+            }
         }
     }
     if jobs.is_empty() && outcome.rows.is_empty() {

@@ -164,3 +164,79 @@ fn names_from_data_never_leave_the_output_folder() {
     assert!(inside.iter().all(|n| !n.contains('/') && !n.contains('\0')));
     assert!(inside.iter().any(|n| n.starts_with("_CON")), "{inside:?}");
 }
+
+#[test]
+fn shards_together_write_exactly_the_unsharded_batch() {
+    let dir = scratch("shards");
+    let input = dir.join("s.csv");
+    // Two respondents with one name: their names (with suffix) must not depend on the split.
+    std::fs::write(
+        &input,
+        "naam,organisatie,R1V1\nJan,Org,A\nJan,Org,B\nPiet,Org,A\nKees,Org,B\nJan,Org,A\n",
+    )
+    .unwrap();
+    let whole = dir.join("whole");
+    common::run_ok(&["report", "-o", whole.to_str().unwrap(), input.to_str().unwrap()]);
+    let split = dir.join("split");
+    for k in 0..3 {
+        common::run_ok(&[
+            "report",
+            "-o",
+            split.to_str().unwrap(),
+            "--shard",
+            &format!("{k}/3"),
+            input.to_str().unwrap(),
+        ]);
+    }
+    let pdfs = |d: &Path| {
+        let mut v: Vec<(String, Vec<u8>)> = std::fs::read_dir(d)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
+            .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read(&p).unwrap()))
+            .collect();
+        v.sort();
+        v
+    };
+    let (a, b) = (pdfs(&whole), pdfs(&split));
+    assert_eq!(a.len(), 5);
+    assert!(
+        a == b,
+        "sharded output differs: {:?} vs {:?}",
+        a.iter().map(|x| &x.0).collect::<Vec<_>>(),
+        b.iter().map(|x| &x.0).collect::<Vec<_>>()
+    );
+    for k in 0..3 {
+        let m: serde_json::Value = serde_json::from_slice(
+            &std::fs::read(split.join(format!("manifest-shard-{k}-of-3.json"))).unwrap(),
+        )
+        .unwrap();
+        for row in m["rows"].as_array().unwrap() {
+            assert_eq!(row["row"].as_u64().unwrap() % 3, k as u64);
+        }
+    }
+}
+
+#[test]
+fn the_manifest_ties_each_report_to_its_row_and_input() {
+    let dir = scratch("manifest");
+    let out = dir.join("out");
+    let _ = run(&["report", "-o", out.to_str().unwrap(), "tests/fixtures/sheets/bad-value.csv"]);
+    let m: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(m["tool"], "handreiking");
+    assert_eq!(m["content_version"].as_str().unwrap().len(), 64);
+    let input_hash = m["inputs"][0]["sha256"].as_str().unwrap();
+    assert_eq!(input_hash.len(), 64);
+    let rows = m["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 3);
+    assert_eq!(rows[1]["row"], 3);
+    assert_eq!(rows[1]["status"], "bad");
+    assert!(rows[1]["error"].as_str().unwrap().contains("`C`"));
+    for row in rows.iter().filter(|r| r["status"] == "written") {
+        let bytes = std::fs::read(out.join(row["output"].as_str().unwrap())).unwrap();
+        use sha2::Digest;
+        let hex: String = sha2::Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(row["sha256"].as_str().unwrap(), hex);
+    }
+}
