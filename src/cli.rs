@@ -55,12 +55,8 @@ pub enum Command {
         /// Name the respondents per answer (they are only counted by default).
         #[arg(long)]
         names: bool,
-        #[arg(long, value_name = "SEP")]
-        delimiter: Option<handreiking::answers::Delimiter>,
-        #[arg(long, value_name = "N")]
-        header_rows: Option<usize>,
-        #[arg(long, value_name = "FILE")]
-        mapping: Option<PathBuf>,
+        #[command(flatten)]
+        sheet: SheetArgs,
         #[command(flatten)]
         sources: Sources,
     },
@@ -84,15 +80,8 @@ pub enum Command {
         /// Overwrite reports that exist already.
         #[arg(long)]
         force: bool,
-        /// Column separator of CSV input, when detection gets it wrong: `,` `;` or `tab`.
-        #[arg(long, value_name = "SEP")]
-        delimiter: Option<handreiking::answers::Delimiter>,
-        /// Header rows above the first answer row (detected for Qualtrics and SurveyMonkey).
-        #[arg(long, value_name = "N")]
-        header_rows: Option<usize>,
-        /// A mapping file (TOML) that says which column is which question and what values mean.
-        #[arg(long, value_name = "FILE")]
-        mapping: Option<PathBuf>,
+        #[command(flatten)]
+        sheet: SheetArgs,
         /// Also write each report's template data (JSON) into DIR.
         #[arg(long, value_name = "DIR")]
         emit_data: Option<PathBuf>,
@@ -106,15 +95,8 @@ pub enum Command {
     Check {
         #[arg(required = true, value_name = "INPUT")]
         inputs: Vec<PathBuf>,
-        /// Column separator of CSV input: `,` `;` or `tab`.
-        #[arg(long, value_name = "SEP")]
-        delimiter: Option<handreiking::answers::Delimiter>,
-        /// Header rows above the first answer row.
-        #[arg(long, value_name = "N")]
-        header_rows: Option<usize>,
-        /// A mapping file (TOML).
-        #[arg(long, value_name = "FILE")]
-        mapping: Option<PathBuf>,
+        #[command(flatten)]
+        sheet: SheetArgs,
         #[command(flatten)]
         sources: Sources,
     },
@@ -122,10 +104,8 @@ pub enum Command {
     Mapping {
         #[arg(value_name = "INPUT")]
         input: PathBuf,
-        #[arg(long, value_name = "SEP")]
-        delimiter: Option<handreiking::answers::Delimiter>,
-        #[arg(long, value_name = "N")]
-        header_rows: Option<usize>,
+        #[command(flatten)]
+        sheet: SheetArgs,
         #[command(flatten)]
         sources: Sources,
     },
@@ -152,6 +132,33 @@ pub enum Command {
         #[command(flatten)]
         sources: Sources,
     },
+}
+
+/// How to read answer sheets: shared by report, check, group and mapping.
+#[derive(Args, Clone, Default)]
+pub struct SheetArgs {
+    /// Column separator of CSV input, when detection gets it wrong: `,` `;` or `tab`.
+    #[arg(long, value_name = "SEP")]
+    pub delimiter: Option<handreiking::answers::Delimiter>,
+    /// Header rows above the first answer row (detected for Qualtrics and SurveyMonkey).
+    #[arg(long, value_name = "N")]
+    pub header_rows: Option<usize>,
+    /// A mapping file (TOML) that says which column is which question and what values mean.
+    #[arg(long, value_name = "FILE")]
+    pub mapping: Option<PathBuf>,
+}
+
+impl SheetArgs {
+    pub fn options(&self) -> handreiking::SheetOptions {
+        handreiking::SheetOptions {
+            read: handreiking::answers::ReadOptions {
+                delimiter: self.delimiter,
+                header_rows: self.header_rows,
+                encoding: None,
+            },
+            mapping: self.mapping.clone(),
+        }
+    }
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]

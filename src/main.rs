@@ -54,36 +54,23 @@ fn run(cli: Cli) -> Result<(), u8> {
                 .map_err(fail)?;
             messages::written(&written.path, written.bytes);
         }
-        Command::Group { inputs, output, names, delimiter, header_rows, mapping, sources } => {
+        Command::Group { inputs, output, names, sheet, sources } => {
             let settings = settings(&sources)?;
-            let options = sheet_options(delimiter, header_rows, mapping);
+            let options = sheet.options();
             let outcome = handreiking::group(&settings, &inputs, &options, names, &output).map_err(fail)?;
             messages::group(&outcome);
             if outcome.bad_rows > 0 {
                 return Err(EXIT_SOME_ROWS);
             }
         }
-        Command::Report {
-            inputs,
-            output,
-            name,
-            jobs,
-            strict,
-            force,
-            delimiter,
-            header_rows,
-            mapping,
-            emit_data,
-            shard,
-            sources,
-        } => {
+        Command::Report { inputs, output, name, jobs, strict, force, sheet, emit_data, shard, sources } => {
             let settings = settings(&sources)?;
             let options = handreiking::ReportOptions {
                 name,
                 jobs,
                 strict,
                 force,
-                sheets: sheet_options(delimiter, header_rows, mapping),
+                sheets: sheet.options(),
                 emit_data,
                 shard,
             };
@@ -99,15 +86,15 @@ fn run(cli: Cli) -> Result<(), u8> {
                 return Err(EXIT_SOME_ROWS);
             }
         }
-        Command::Mapping { input, delimiter, header_rows, sources } => {
+        Command::Mapping { input, sheet, sources } => {
             let settings = settings(&sources)?;
-            let options = sheet_options(delimiter, header_rows, None);
+            let options = sheet.options();
             let text = handreiking::suggest_mapping(&settings, &input, &options).map_err(fail)?;
             messages::raw(&text);
         }
-        Command::Check { inputs, delimiter, header_rows, mapping, sources } => {
+        Command::Check { inputs, sheet, sources } => {
             let settings = settings(&sources)?;
-            let options = sheet_options(delimiter, header_rows, mapping);
+            let options = sheet.options();
             let (h, sheets) = handreiking::check(&settings, &inputs, &options).map_err(fail)?;
             let bad = messages::check(&h, &sheets);
             if sheets.iter().any(|s| s.respondents.is_empty() && s.bad_rows.is_empty()) {
@@ -143,17 +130,6 @@ fn run(cli: Cli) -> Result<(), u8> {
         }
     }
     Ok(())
-}
-
-fn sheet_options(
-    delimiter: Option<handreiking::answers::Delimiter>,
-    header_rows: Option<usize>,
-    mapping: Option<std::path::PathBuf>,
-) -> handreiking::SheetOptions {
-    handreiking::SheetOptions {
-        read: handreiking::answers::ReadOptions { delimiter, header_rows, encoding: None },
-        mapping,
-    }
 }
 
 fn settings(sources: &cli::Sources) -> Result<handreiking::Settings, u8> {

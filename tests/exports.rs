@@ -6,7 +6,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{Pdf, run, run_ok, scratch, squash};
+use common::{Pdf, pdfs, run, run_ok, scratch, squash};
 use handreiking::content::{Handreiking, Letter, markdown};
 
 fn example(name: &str) -> String {
@@ -19,16 +19,6 @@ fn opening(h: &Handreiking, id: &str, letter: Letter) -> String {
     markdown::paragraphs(&a.tekst, &mut out);
     // The first words only: a paragraph may run over a page break (and its footer).
     squash(&out[0]).chars().take(80).collect()
-}
-
-fn pdfs(dir: &Path) -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
-        .collect();
-    v.sort();
-    v
 }
 
 /// Renders one export and checks the three synthetic respondents' advice:

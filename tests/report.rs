@@ -5,7 +5,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{Pdf, run, run_ok, scratch, squash};
+use common::{Pdf, pdfs, run, run_ok, scratch, squash};
 use handreiking::content::{Handreiking, Letter, markdown};
 
 fn fixture(name: &str) -> String {
@@ -31,16 +31,6 @@ fn report(dir: &str, args: &[&str]) -> (PathBuf, std::process::Output) {
     all.extend_from_slice(args);
     let output = run(&all);
     (out_dir, output)
-}
-
-fn pdfs(dir: &Path) -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
-        .collect();
-    v.sort();
-    v
 }
 
 #[test]

@@ -36,6 +36,17 @@ pub fn scratch(name: &str) -> PathBuf {
     dir
 }
 
+/// The PDFs in a folder, sorted.
+pub fn pdfs(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
+        .collect();
+    v.sort();
+    v
+}
+
 /// Lower-case letters and digits only: compares text across line breaks,
 /// hyphenation and typographic punctuation.
 pub fn squash(s: &str) -> String {
