@@ -72,8 +72,8 @@ pub enum Command {
         #[arg(long, value_name = "PATTERN")]
         name: Option<String>,
         /// Reports rendered at once (default: all cores).
-        #[arg(long, value_name = "N", default_value_t = 0)]
-        jobs: usize,
+        #[arg(long, value_name = "N")]
+        jobs: Option<usize>,
         /// Render nothing when any row has a problem.
         #[arg(long)]
         strict: bool,

@@ -67,7 +67,7 @@ fn run(cli: Cli) -> Result<(), u8> {
             let settings = settings(&sources)?;
             let options = handreiking::ReportOptions {
                 name,
-                jobs,
+                jobs: jobs.unwrap_or(0),
                 strict,
                 force,
                 sheets: sheet.options(),
