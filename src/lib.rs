@@ -349,6 +349,8 @@ struct Job {
     file: String,
     respondent: Respondent,
     name: String,
+    /// Every character of the respondent's text has a font (PDF/UA and PDF/A allow no missing glyphs).
+    covered: bool,
 }
 
 /// `handreiking report`: one PDF per respondent, rendered in parallel.
@@ -384,7 +386,7 @@ pub fn report(
             // collision suffixes) are the same however the batch is split.
             let name = namer.name(&name_fields(&respondent))?;
             if in_shard(respondent.location) {
-                jobs.push(Job { file: file.clone(), respondent, name });
+                jobs.push(Job { file: file.clone(), respondent, name, covered: true });
             }
         }
     }
@@ -414,9 +416,10 @@ pub fn report(
     }
     let engine = settings.engine(&brand)?;
     // Characters no font can show would silently become boxes: say which and where.
-    for job in &jobs {
+    for job in &mut jobs {
         let r = &job.respondent;
         let missing = engine.missing_glyphs(&r.shown_text());
+        job.covered = missing.is_empty();
         if !missing.is_empty() {
             let shown: Vec<String> = missing.iter().map(|c| format!("`{c}` (U+{:04X})", *c as u32)).collect();
             outcome.notes.push(format!(
@@ -514,7 +517,7 @@ fn render_one(
         timestamp: dates::parse(&job.respondent.datum).unwrap_or(timestamp),
         title: Some(title),
         author: if job.respondent.naam.is_empty() { vec![] } else { vec![job.respondent.naam.clone()] },
-        standards: engine.missing_glyphs(&job.respondent.shown_text()).is_empty(),
+        standards: job.covered,
     };
     match engine
         .render("report.typ", data, &meta)
