@@ -147,10 +147,6 @@ pub fn handout(settings: &Settings, kind: Handout, options: &BlankOptions, outpu
     Ok(Written { path: output.to_owned(), bytes: pdf.len() })
 }
 
-/// `handreiking blank`: the whole handreiking as a navigable PDF.
-pub fn blank(settings: &Settings, options: &BlankOptions, output: &Path) -> Result<Written> {
-    handout(settings, Handout::Blank, options, output)
-}
 
 /// `--emit-data`: the JSON a template receives, for designers and the stock typst CLI.
 pub fn handout_data(settings: &Settings, kind: Handout, print: bool) -> Result<String> {

@@ -36,23 +36,13 @@ fn run(cli: Cli) -> Result<(), u8> {
                 handreiking::output::write_atomic(&path, data.as_bytes()).map_err(fail)?;
                 messages::data_written(&path);
             }
-            let options = handreiking::BlankOptions { print };
-            let written = handreiking::blank(&settings, &options, &output).map_err(fail)?;
-            messages::written(&written.path, written.bytes);
+            handout(&settings, handreiking::Handout::Blank, print, &output)?;
         }
         Command::Form { output, sources } => {
-            let settings = settings(&sources)?;
-            let options = handreiking::BlankOptions { print: true };
-            let written = handreiking::handout(&settings, handreiking::Handout::Form, &options, &output)
-                .map_err(fail)?;
-            messages::written(&written.path, written.bytes);
+            handout(&settings(&sources)?, handreiking::Handout::Form, true, &output)?;
         }
         Command::Cards { output, sources } => {
-            let settings = settings(&sources)?;
-            let options = handreiking::BlankOptions { print: true };
-            let written = handreiking::handout(&settings, handreiking::Handout::Cards, &options, &output)
-                .map_err(fail)?;
-            messages::written(&written.path, written.bytes);
+            handout(&settings(&sources)?, handreiking::Handout::Cards, true, &output)?;
         }
         Command::Group { inputs, output, names, sheet, sources } => {
             let settings = settings(&sources)?;
@@ -129,6 +119,19 @@ fn run(cli: Cli) -> Result<(), u8> {
             messages::content_ok(&h);
         }
     }
+    Ok(())
+}
+
+/// Typesets a document from the handreiking alone and says where it went.
+fn handout(
+    settings: &handreiking::Settings,
+    kind: handreiking::Handout,
+    print: bool,
+    output: &std::path::Path,
+) -> Result<(), u8> {
+    let options = handreiking::BlankOptions { print };
+    let written = handreiking::handout(settings, kind, &options, output).map_err(fail)?;
+    messages::written(&written.path, written.bytes);
     Ok(())
 }
 

@@ -52,12 +52,24 @@ pub struct Report {
     pub werkvormen: Vec<Werkvorm>,
 }
 
+/// What every document shows of the handreiking itself.
 #[derive(Debug, Serialize)]
 pub struct Kop {
     pub titel: String,
     pub ondertitel: String,
     pub project: String,
     pub labels: Labels,
+}
+
+impl Kop {
+    pub fn of(h: &Handreiking) -> Kop {
+        Kop {
+            titel: h.titel.clone(),
+            ondertitel: h.ondertitel.clone(),
+            project: h.project.clone(),
+            labels: h.labels.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -165,12 +177,7 @@ pub fn report(
         titel,
         taal: h.taal.clone(),
         merk,
-        handreiking: Kop {
-            titel: h.titel.clone(),
-            ondertitel: h.ondertitel.clone(),
-            project: h.project.clone(),
-            labels: h.labels.clone(),
-        },
+        handreiking: Kop::of(h),
         respondent: RespondentView {
             naam: r.naam.clone(),
             organisatie: r.organisatie.clone(),
@@ -376,12 +383,7 @@ pub fn group(h: &Handreiking, brand: &Brand, respondents: &[Respondent], names: 
         titel: format!("Groepsrapport – {}", h.titel),
         taal: h.taal.clone(),
         merk,
-        handreiking: Kop {
-            titel: h.titel.clone(),
-            ondertitel: h.ondertitel.clone(),
-            project: h.project.clone(),
-            labels: h.labels.clone(),
-        },
+        handreiking: Kop::of(h),
         aantal: respondents.len(),
         verbeter: verbeter.iter().map(|q| q.id.clone()).collect(),
         verdeeld: verdeeld.iter().map(|q| q.id.clone()).collect(),
