@@ -147,7 +147,6 @@ pub fn handout(settings: &Settings, kind: Handout, options: &BlankOptions, outpu
     Ok(Written { path: output.to_owned(), bytes: pdf.len() })
 }
 
-
 /// `--emit-data`: the JSON a template receives, for designers and the stock typst CLI.
 pub fn handout_data(settings: &Settings, kind: Handout, print: bool) -> Result<String> {
     let handreiking = load_content(settings)?;
@@ -161,17 +160,27 @@ pub fn handout_data(settings: &Settings, kind: Handout, print: bool) -> Result<S
 use answers::{Location, ReadOptions, Sheet};
 use mapping::{CellProblem, Mapping, Respondent};
 
-/// A sheet read and understood: what `check` shows and `report` renders.
+/// A sheet read and understood, summed up row by row (the rows themselves are
+/// not kept, so any length fits in memory): what `check` shows.
 pub struct ReadSheet {
+    /// The header part (its `rows` are empty) and the notes from reading.
     pub sheet: Sheet,
     pub mapping: Mapping,
-    pub respondents: Vec<Respondent>,
+    /// Good rows: respondents a report can be made for.
+    pub respondents: usize,
+    /// Per question id: how many respondents answered A, B, or left it open.
+    pub answers: std::collections::BTreeMap<String, [usize; 3]>,
+    /// The first [`ReadSheet::KEPT`] rows with bad cells, each with all its problems.
     pub bad_rows: Vec<(Location, Vec<CellProblem>)>,
+    /// All rows with bad cells, and their bad cells.
+    pub bad_row_count: usize,
+    pub bad_cell_count: usize,
     pub empty_rows: usize,
-    /// Raw value → answer, with counts.
-    pub values: std::collections::BTreeMap<String, (Option<content::Letter>, usize)>,
-    /// Values that are not answers, with counts.
-    pub unknown: std::collections::BTreeMap<String, usize>,
+    pub tally: mapping::Tally,
+}
+
+impl ReadSheet {
+    pub const KEPT: usize = 1000;
 }
 
 /// How to read answer sheets: reading options (flags win) and an optional mapping file.
@@ -210,24 +219,75 @@ impl SheetOptions {
     }
 }
 
-/// Reads one answer sheet against the handreiking.
+/// Opens one answer sheet, finds what its columns mean, and passes every row,
+/// as it is read and understood, to `each`. Returns the header part, with the
+/// notes from reading, the mapping and the tally of values.
+pub fn stream_sheet(
+    h: &Handreiking,
+    path: &Path,
+    options: &ReadOptions,
+    file: Option<&mapping::MappingFile>,
+    mut each: impl FnMut(Location, mapping::Reading) -> Result<()>,
+) -> Result<(Sheet, Mapping, mapping::Tally)> {
+    let (mut sheet, mut rows) = answers::open(path, options)?;
+    let mapping = mapping::detect(&sheet, h, file)?;
+    let mut tally = mapping::Tally::default();
+    for row in rows.by_ref() {
+        let row = row?;
+        each(row.location, mapping::interpret_row(&row, &sheet.headers, &mapping, h, &mut tally))?;
+    }
+    sheet.notes.extend(rows.notes());
+    Ok((sheet, mapping, tally))
+}
+
+/// Reads one answer sheet against the handreiking, summing it up.
 pub fn read_sheet(
     h: &Handreiking,
     path: &Path,
     options: &ReadOptions,
     file: Option<&mapping::MappingFile>,
 ) -> Result<ReadSheet> {
-    let sheet = answers::read(path, options)?;
-    let mapping = mapping::detect(&sheet, h, file)?;
-    let interpreted = mapping::interpret(&sheet, &mapping, h);
+    use mapping::Reading;
+    let mut answers: std::collections::BTreeMap<String, [usize; 3]> =
+        h.vragen().map(|(_, v)| (v.id.clone(), [0; 3])).collect();
+    let (mut respondents, mut empty_rows, mut bad_row_count, mut bad_cell_count) = (0, 0, 0, 0);
+    let mut bad_rows = vec![];
+    let (sheet, mapping, tally) = stream_sheet(h, path, options, file, |location, reading| {
+        match reading {
+            Reading::Empty => empty_rows += 1,
+            Reading::Respondent(r) => {
+                respondents += 1;
+                for (id, answer) in &r.antwoorden {
+                    let i = match answer {
+                        Some(content::Letter::A) => 0,
+                        Some(content::Letter::B) => 1,
+                        None => 2,
+                    };
+                    if let Some(counts) = answers.get_mut(id) {
+                        counts[i] += 1;
+                    }
+                }
+            }
+            Reading::Bad(problems) => {
+                bad_row_count += 1;
+                bad_cell_count += problems.len();
+                if bad_rows.len() < ReadSheet::KEPT {
+                    bad_rows.push((location, problems));
+                }
+            }
+        }
+        Ok(())
+    })?;
     Ok(ReadSheet {
         sheet,
         mapping,
-        respondents: interpreted.respondents,
-        bad_rows: interpreted.bad_rows,
-        empty_rows: interpreted.empty_rows,
-        values: interpreted.values,
-        unknown: interpreted.unknown,
+        respondents,
+        answers,
+        bad_rows,
+        bad_row_count,
+        bad_cell_count,
+        empty_rows,
+        tally,
     })
 }
 
@@ -363,30 +423,29 @@ pub fn report(
     let mut namer = output::Namer::new(options.name.as_deref().unwrap_or(output::DEFAULT_NAME))?;
 
     let (read_options, file) = options.sheets.load(&h)?;
-    let mut jobs = vec![];
+    let in_shard = |l: Location| options.shard.is_none_or(|(k, n)| l.number() % n == k);
+
+    // First pass: every sheet read through once, rendering nothing, so that an
+    // unreadable file, a sheet without respondents or (with --strict) a bad
+    // row stops the batch before any report is written. Rows are not kept.
+    let mut total = 0;
     for input in inputs {
-        let read = read_sheet(&h, input, &read_options, file.as_ref())?;
-        let file = read.sheet.file.clone();
-        outcome.notes.extend(read.sheet.notes.iter().map(|n| format!("{file}: {n}")));
-        let in_shard = |l: Location| options.shard.is_none_or(|(k, n)| l.number() % n == k);
-        for (location, problems) in read.bad_rows.into_iter().filter(|(l, _)| in_shard(*l)) {
-            outcome.rows.push(RowResult {
-                file: file.clone(),
-                location,
-                naam: String::new(),
-                outcome: RowOutcome::Bad(problems),
-            });
-        }
-        for respondent in read.respondents {
-            // Every row is named, in every shard, so that names (and their
-            // collision suffixes) are the same however the batch is split.
-            let name = namer.name(&name_fields(&respondent))?;
-            if in_shard(respondent.location) {
-                jobs.push(Job { file: file.clone(), respondent, name, covered: true });
+        let (sheet, _, _) = stream_sheet(&h, input, &read_options, file.as_ref(), |location, reading| {
+            match reading {
+                mapping::Reading::Respondent(_) if in_shard(location) => total += 1,
+                mapping::Reading::Bad(problems) if in_shard(location) => outcome.rows.push(RowResult {
+                    file: input.display().to_string(),
+                    location,
+                    naam: String::new(),
+                    outcome: RowOutcome::Bad(problems),
+                }),
+                _ => {}
             }
-        }
+            Ok(())
+        })?;
+        outcome.notes.extend(sheet.notes.iter().map(|n| format!("{}: {n}", sheet.file)));
     }
-    if jobs.is_empty() && outcome.rows.is_empty() {
+    if total == 0 && outcome.rows.is_empty() {
         return Err(Error::Sheet(vec![Problem::new(
             inputs.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "),
             None,
@@ -411,55 +470,77 @@ pub fn report(
         })?;
     }
     let engine = settings.engine(&brand)?;
-    // Characters no font can show would silently become boxes: say which and where.
-    for job in &mut jobs {
-        let r = &job.respondent;
-        let missing = engine.missing_glyphs(&r.shown_text());
-        job.covered = missing.is_empty();
-        if !missing.is_empty() {
-            let shown: Vec<String> = missing.iter().map(|c| format!("`{c}` (U+{:04X})", *c as u32)).collect();
-            outcome.notes.push(format!(
-                "{}: {}: no font has {}; that report shows a blank box for it and is written without the \
-                 PDF/UA-1 and PDF/A-2a claims. Add a font that has it with --font-path",
-                job.file,
-                r.location,
-                shown.join(", ")
-            ));
-        }
-    }
     let timestamp = settings.timestamp();
     let threads = match options.jobs {
         0 => std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
         n => n,
     }
-    .min(jobs.len().max(1));
+    .min(total.max(1));
 
-    let next = std::sync::atomic::AtomicUsize::new(0);
+    // Second pass: rows streamed to the workers through a short queue, so
+    // memory holds a few respondents at a time, not the whole sheet.
+    let (send, receive) = std::sync::mpsc::sync_channel::<Job>(threads * 2);
+    let receive = std::sync::Mutex::new(receive);
     let done = std::sync::atomic::AtomicUsize::new(0);
-    let results: Vec<std::sync::Mutex<Option<RowOutcome>>> =
-        jobs.iter().map(|_| Default::default()).collect();
-    std::thread::scope(|scope| {
+    let finished = std::sync::Mutex::new(Vec::with_capacity(total));
+    let glyph_notes = std::sync::Mutex::new(vec![]);
+    let fed = std::thread::scope(|scope| {
         for _ in 0..threads {
             scope.spawn(|| {
                 loop {
-                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    let Some(job) = jobs.get(i) else { break };
-                    let result = render_one(&engine, &h, &brand, job, out_dir, options, timestamp);
-                    *results[i].lock().unwrap() = Some(result);
+                    let Ok(mut job) = receive.lock().unwrap().recv() else { break };
+                    // Characters no font can show would silently become boxes: say which and where.
+                    let missing = engine.missing_glyphs(&job.respondent.shown_text());
+                    if !missing.is_empty() {
+                        glyph_notes.lock().unwrap().push((
+                            job.file.clone(),
+                            job.respondent.location,
+                            missing.clone(),
+                        ));
+                    }
+                    job.covered = missing.is_empty();
+                    let result = render_one(&engine, &h, &brand, &job, out_dir, options, timestamp);
+                    finished.lock().unwrap().push(RowResult {
+                        file: job.file,
+                        location: job.respondent.location,
+                        naam: job.respondent.naam,
+                        outcome: result,
+                    });
                     let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-                    progress(n, jobs.len());
+                    progress(n, total);
                 }
             });
         }
-    });
-    for (job, result) in jobs.into_iter().zip(results) {
-        let outcome_row = result.into_inner().unwrap().expect("every job ran");
-        outcome.rows.push(RowResult {
-            file: job.file,
-            location: job.respondent.location,
-            naam: job.respondent.naam,
-            outcome: outcome_row,
+        let fed = inputs.iter().try_for_each(|input| {
+            let file_name = input.display().to_string();
+            stream_sheet(&h, input, &read_options, file.as_ref(), |location, reading| {
+                let mapping::Reading::Respondent(respondent) = reading else { return Ok(()) };
+                // Every row is named, in every shard, so that names (and their
+                // collision suffixes) are the same however the batch is split.
+                let name = namer.name(&name_fields(&respondent))?;
+                if in_shard(location) {
+                    let job = Job { file: file_name.clone(), respondent, name, covered: true };
+                    // Workers only stop when this sender is dropped.
+                    send.send(job).expect("workers wait for every job");
+                }
+                Ok(())
+            })
+            .map(drop)
         });
+        drop(send);
+        fed
+    });
+    fed?;
+    outcome.rows.extend(finished.into_inner().unwrap());
+    let mut glyph_notes = glyph_notes.into_inner().unwrap();
+    glyph_notes.sort();
+    for (file, location, missing) in glyph_notes {
+        let shown: Vec<String> = missing.iter().map(|c| format!("`{c}` (U+{:04X})", *c as u32)).collect();
+        outcome.notes.push(format!(
+            "{file}: {location}: no font has {}; that report shows a blank box for it and is written without the \
+             PDF/UA-1 and PDF/A-2a claims. Add a font that has it with --font-path",
+            shown.join(", ")
+        ));
     }
     outcome.rows.sort_by(|a, b| (&a.file, a.location).cmp(&(&b.file, b.location)));
     let manifest = output::Manifest::new(inputs, &settings.content_files()?, &outcome, options.shard);
@@ -571,12 +652,17 @@ pub fn group(
     let mut bad_rows = 0;
     let mut problems = vec![];
     for input in inputs {
-        let sheet = read_sheet(&h, input, &read, file.as_ref())?;
-        bad_rows += sheet.bad_rows.len();
-        for (_, ps) in &sheet.bad_rows {
-            problems.extend(ps.iter().map(|p| format!("{}: {p}", sheet.sheet.file)));
-        }
-        respondents.extend(sheet.respondents);
+        stream_sheet(&h, input, &read, file.as_ref(), |_, reading| {
+            match reading {
+                mapping::Reading::Respondent(r) => respondents.push(r),
+                mapping::Reading::Bad(ps) => {
+                    bad_rows += 1;
+                    problems.extend(ps.iter().map(|p| format!("{}: {p}", input.display())));
+                }
+                mapping::Reading::Empty => {}
+            }
+            Ok(())
+        })?;
     }
     if respondents.is_empty() {
         return Err(Error::Sheet(vec![Problem::new(

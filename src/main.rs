@@ -18,8 +18,17 @@ const EXIT_SOME_ROWS: u8 = 3;
 /// The answer sheet could not be read at all.
 const EXIT_UNREADABLE: u8 = 4;
 
+/// Interrupted by Ctrl-C or SIGTERM (128 + SIGINT, as shells report it).
+const EXIT_INTERRUPTED: i32 = 130;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Finished files stay; the ones being written are removed, never left half-written.
+    let _ = ctrlc::set_handler(|| {
+        let _writes = handreiking::output::abandon_writes();
+        messages::interrupted();
+        std::process::exit(EXIT_INTERRUPTED);
+    });
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(code) => ExitCode::from(code),
@@ -87,7 +96,7 @@ fn run(cli: Cli) -> Result<(), u8> {
             let options = sheet.options();
             let (h, sheets) = handreiking::check(&settings, &inputs, &options).map_err(fail)?;
             let bad = messages::check(&h, &sheets);
-            if sheets.iter().any(|s| s.respondents.is_empty() && s.bad_rows.is_empty()) {
+            if sheets.iter().any(|s| s.respondents == 0 && s.bad_row_count == 0) {
                 return Err(EXIT_UNREADABLE);
             }
             if bad > 0 {

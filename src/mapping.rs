@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::answers::{Location, Sheet};
+use crate::answers::{Location, Row, Sheet};
 use crate::content::{Handreiking, Letter};
 use crate::error::{Error, Problem, Result};
 
@@ -778,85 +778,139 @@ pub struct Interpreted {
     pub bad_rows: Vec<(Location, Vec<CellProblem>)>,
     /// Completely empty rows (skipped).
     pub empty_rows: usize,
-    /// Raw value (trimmed) → what it was read as, and how often: what `check` shows.
+    pub tally: Tally,
+}
+
+/// What one row is.
+pub enum Reading {
+    /// Nothing in any cell: skipped.
+    Empty,
+    Respondent(Respondent),
+    /// At least one bad cell, with all its problems.
+    Bad(Vec<CellProblem>),
+}
+
+/// What the question columns held over all rows: what `check` shows. The
+/// distinct values kept are capped, so a file of endless odd values cannot
+/// take all memory; the rest are only counted.
+#[derive(Debug, Default)]
+pub struct Tally {
+    /// Raw value (trimmed) → what it was read as, and how often.
     pub values: BTreeMap<String, (Option<Letter>, usize)>,
     /// Values in question columns that are not answers, and how often.
     pub unknown: BTreeMap<String, usize>,
+    /// Cells whose value was not kept because the cap was reached.
+    pub untallied: usize,
 }
 
-/// Reads every row: respondents from good rows, problems from bad ones.
-pub fn interpret(sheet: &Sheet, mapping: &Mapping, h: &Handreiking) -> Interpreted {
-    let mut out = Interpreted {
-        respondents: vec![],
-        bad_rows: vec![],
-        empty_rows: 0,
-        values: BTreeMap::new(),
-        unknown: BTreeMap::new(),
-    };
-    for row in &sheet.rows {
-        if row.is_empty() {
-            out.empty_rows += 1;
-            continue;
-        }
-        let joined = |cols: &[usize]| {
-            cols.iter().map(|&c| visible(row.cell(c))).filter(|v| !v.is_empty()).collect::<Vec<_>>().join(" ")
-        };
-        let field = |f: Field| {
-            mapping.fields.iter().find(|(g, _)| *g == f).map(|(_, cols)| joined(cols)).unwrap_or_default()
-        };
-        let mut problems = vec![];
-        let mut antwoorden = BTreeMap::new();
-        for (_, v) in h.vragen() {
-            let Some(q) = mapping.questions.iter().find(|q| q.id == v.id) else {
-                antwoorden.insert(v.id.clone(), None);
-                continue;
-            };
-            let value = row.cell(q.col);
-            let answer = letter_mapped(value, &v.id, h, &mapping.values);
-            if let Some(a) = answer
-                && !value.trim().is_empty()
-            {
-                out.values.entry(value.trim().to_string()).or_insert((a, 0)).1 += 1;
+impl Tally {
+    /// Distinct values kept per kind.
+    pub const MAX_DISTINCT: usize = 500;
+
+    fn value(&mut self, value: &str, answer: Option<Letter>) {
+        let full = self.values.len() >= Self::MAX_DISTINCT;
+        match self.values.get_mut(value) {
+            Some(entry) => entry.1 += 1,
+            None if full => self.untallied += 1,
+            None => {
+                self.values.insert(value.to_string(), (answer, 1));
             }
-            match answer {
-                Some(answer) => {
-                    antwoorden.insert(v.id.clone(), answer);
-                }
-                None => {
-                    *out.unknown.entry(value.trim().to_string()).or_default() += 1;
-                    problems.push(CellProblem {
+        }
+    }
+
+    fn unknown(&mut self, value: &str) {
+        let full = self.unknown.len() >= Self::MAX_DISTINCT;
+        match self.unknown.get_mut(value) {
+            Some(n) => *n += 1,
+            None if full => self.untallied += 1,
+            None => {
+                self.unknown.insert(value.to_string(), 1);
+            }
+        }
+    }
+}
+
+/// Reads every row of a sheet read whole.
+pub fn interpret(sheet: &Sheet, mapping: &Mapping, h: &Handreiking) -> Interpreted {
+    let mut out =
+        Interpreted { respondents: vec![], bad_rows: vec![], empty_rows: 0, tally: Tally::default() };
+    for row in &sheet.rows {
+        match interpret_row(row, &sheet.headers, mapping, h, &mut out.tally) {
+            Reading::Empty => out.empty_rows += 1,
+            Reading::Respondent(r) => out.respondents.push(r),
+            Reading::Bad(problems) => out.bad_rows.push((row.location, problems)),
+        }
+    }
+    out
+}
+
+/// Reads one row: a respondent from a good row, every problem of a bad one.
+pub fn interpret_row(
+    row: &Row,
+    headers: &[String],
+    mapping: &Mapping,
+    h: &Handreiking,
+    tally: &mut Tally,
+) -> Reading {
+    if row.is_empty() {
+        return Reading::Empty;
+    }
+    let joined = |cols: &[usize]| {
+        cols.iter().map(|&c| visible(row.cell(c))).filter(|v| !v.is_empty()).collect::<Vec<_>>().join(" ")
+    };
+    let field = |f: Field| {
+        mapping.fields.iter().find(|(g, _)| *g == f).map(|(_, cols)| joined(cols)).unwrap_or_default()
+    };
+    let mut problems = vec![];
+    let mut antwoorden = BTreeMap::new();
+    for (_, v) in h.vragen() {
+        let Some(q) = mapping.questions.iter().find(|q| q.id == v.id) else {
+            antwoorden.insert(v.id.clone(), None);
+            continue;
+        };
+        let value = row.cell(q.col);
+        let answer = letter_mapped(value, &v.id, h, &mapping.values);
+        if let Some(a) = answer
+            && !value.trim().is_empty()
+        {
+            tally.value(value.trim(), a);
+        }
+        match answer {
+            Some(answer) => {
+                antwoorden.insert(v.id.clone(), answer);
+            }
+            None => {
+                tally.unknown(value.trim());
+                problems.push(CellProblem {
                     location: row.location,
-                    column: format!("{} ({})", short(&sheet.headers[q.col]), column_letter(q.col)),
+                    column: format!("{} ({})", short(&headers[q.col]), column_letter(q.col)),
                     value: value.to_string(),
                     expected: format!(
                         "A or B (also \"A. …\", \"(B)\", or the labels \"{}\" / \"{}\"), or empty for unanswered; \
                          other values can be listed under [answers] in a mapping file",
-                            h.labels.a.kort, h.labels.b.kort
-                        ),
-                    })
-                }
+                        h.labels.a.kort, h.labels.b.kort
+                    ),
+                })
             }
         }
-        if !problems.is_empty() {
-            out.bad_rows.push((row.location, problems));
-            continue;
-        }
-        let velden = mapping
-            .extras
-            .iter()
-            .map(|(label, cols)| (label.clone(), joined(cols)))
-            .filter(|(_, v)| !v.is_empty())
-            .collect();
-        out.respondents.push(Respondent {
-            location: row.location,
-            naam: field(Field::Naam),
-            organisatie: field(Field::Organisatie),
-            datum: field(Field::Datum),
-            velden,
-            antwoorden,
-        });
     }
-    out
+    if !problems.is_empty() {
+        return Reading::Bad(problems);
+    }
+    let velden = mapping
+        .extras
+        .iter()
+        .map(|(label, cols)| (label.clone(), joined(cols)))
+        .filter(|(_, v)| !v.is_empty())
+        .collect();
+    Reading::Respondent(Respondent {
+        location: row.location,
+        naam: field(Field::Naam),
+        organisatie: field(Field::Organisatie),
+        datum: field(Field::Datum),
+        velden,
+        antwoorden,
+    })
 }
 
 /// Reads a cell with the mapping file's values first, then the built-in forms.

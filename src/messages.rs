@@ -149,9 +149,9 @@ pub fn check(h: &Handreiking, sheets: &[handreiking::ReadSheet]) -> usize {
         if !missing.is_empty() {
             out!("  no column for: {} (these count as unanswered)", missing.join(", "));
         }
-        if !s.values.is_empty() {
+        if !s.tally.values.is_empty() {
             out!("  values:");
-            for (raw, (answer, n)) in &s.values {
+            for (raw, (answer, n)) in &s.tally.values {
                 let answer = match answer {
                     Some(Letter::A) => "A",
                     Some(Letter::B) => "B",
@@ -160,26 +160,25 @@ pub fn check(h: &Handreiking, sheets: &[handreiking::ReadSheet]) -> usize {
                 out!("    {:<36} → {answer} ({n}×)", quoted(raw));
             }
         }
+        if s.tally.untallied > 0 {
+            out!(
+                "    … and {} more cells with other values (only {} distinct values of each kind are listed)",
+                s.tally.untallied,
+                handreiking::mapping::Tally::MAX_DISTINCT
+            );
+        }
         out!("  answers:           A     B  open");
         for q in &s.mapping.questions {
-            let count = |want: Option<Letter>| {
-                s.respondents.iter().filter(|r| r.antwoorden.get(&q.id).copied().flatten() == want).count()
-            };
-            out!(
-                "    {:<12} {:>5} {:>5} {:>5}",
-                q.id,
-                count(Some(Letter::A)),
-                count(Some(Letter::B)),
-                count(None)
-            );
+            let [a, b, open] = s.answers.get(&q.id).copied().unwrap_or_default();
+            out!("    {:<12} {a:>5} {b:>5} {open:>5}", q.id);
         }
         out!(
             "  {} respondent(s) ready, {} row(s) with problems{}",
-            s.respondents.len(),
-            s.bad_rows.len(),
+            s.respondents,
+            s.bad_row_count,
             if s.empty_rows > 0 { format!(", {} empty row(s) skipped", s.empty_rows) } else { String::new() }
         );
-        if s.respondents.is_empty() && s.bad_rows.is_empty() {
+        if s.respondents == 0 && s.bad_row_count == 0 {
             out!("  error: the sheet has a header but no answer rows");
         }
         const SHOWN: usize = 10;
@@ -187,11 +186,11 @@ pub fn check(h: &Handreiking, sheets: &[handreiking::ReadSheet]) -> usize {
         for p in all.iter().take(SHOWN) {
             out!("  error: {p}");
         }
-        if all.len() > SHOWN {
-            out!("  … and {} more cells like these", all.len() - SHOWN);
+        if s.bad_cell_count > SHOWN {
+            out!("  … and {} more cells like these", s.bad_cell_count - SHOWN);
         }
-        if !s.unknown.is_empty() {
-            let seen: Vec<String> = s.unknown.iter().map(|(v, n)| format!("{v:?} ({n}×)")).collect();
+        if !s.tally.unknown.is_empty() {
+            let seen: Vec<String> = s.tally.unknown.iter().map(|(v, n)| format!("{v:?} ({n}×)")).collect();
             out!("  values that are not answers: {}", seen.join(", "));
             out!(
                 "  hint: if they are answer codes, say what they mean in a mapping file (--mapping FILE), e.g."
@@ -199,12 +198,12 @@ pub fn check(h: &Handreiking, sheets: &[handreiking::ReadSheet]) -> usize {
             out!("    [answers]");
             out!(
                 "    A = [{:?}]   # the value(s) meaning: {}",
-                s.unknown.keys().next().unwrap(),
+                s.tally.unknown.keys().next().unwrap(),
                 h.labels.a.label
             );
             out!("    B = []        # the value(s) meaning: {}", h.labels.b.label);
         }
-        bad += s.bad_rows.len();
+        bad += s.bad_row_count;
     }
     bad
 }
@@ -237,5 +236,12 @@ pub fn group(outcome: &handreiking::GroupOutcome) {
         outcome.written.path.display(),
         outcome.respondents,
         outcome.written.bytes.div_ceil(1024)
+    );
+}
+
+pub fn interrupted() {
+    eprintln!(
+        "\ninterrupted: the files written so far are complete; those being written were removed. \
+         No manifest was written for this run; run the command again (with --force) to finish."
     );
 }

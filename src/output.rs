@@ -20,16 +20,39 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     })?;
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let tmp = dir.join(format!(".{name}.{}.part", std::process::id()));
+    parts().push(tmp.clone());
     let result = (|| {
         let mut file = std::fs::File::create(&tmp)?;
         file.write_all(bytes)?;
         file.sync_all()?;
+        // Renamed under the lock, so an interruption sees either the
+        // temporary file (and removes it) or the finished one.
+        let mut parts = parts();
+        parts.retain(|p| *p != tmp);
         std::fs::rename(&tmp, path)
     })();
     result.map_err(|source| {
         let _ = std::fs::remove_file(&tmp);
         Error::Io { action: "write", path: path.to_owned(), source }
     })
+}
+
+/// Temporary files being written right now.
+static PARTS: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+fn parts() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+    PARTS.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// For an interrupted process (Ctrl-C, SIGTERM): removes the temporary files
+/// being written and returns a guard that keeps any write from finishing, so
+/// no half-written file is left. Hold it until the process exits.
+pub fn abandon_writes() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+    let mut parts = parts();
+    for tmp in parts.drain(..) {
+        let _ = std::fs::remove_file(tmp);
+    }
+    parts
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {

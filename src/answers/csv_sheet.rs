@@ -2,7 +2,10 @@
 //! "Save as CSV"), `,` `;` or tab, CRLF, quoted multi-line cells, trailing
 //! empty columns, spaces around headers.
 
+use std::io::Read;
 use std::str::FromStr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::{Encoding, Location, ReadOptions, Row, Sheet, unreadable};
 use crate::error::Result;
@@ -45,10 +48,23 @@ impl FromStr for Delimiter {
     }
 }
 
-pub(super) fn read(name: &str, bytes: &[u8], options: &ReadOptions) -> Result<Sheet> {
-    let mut notes = vec![];
-    let text = decode(bytes, options.encoding, &mut notes);
-    if text.trim().is_empty() {
+/// A row longer than this is not an answer row: it is what an unclosed quote
+/// makes of the rest of a file. Bounds the memory one row can take.
+pub const MAX_ROW_BYTES: u64 = 4 << 20;
+/// How much of the file is looked at to choose the encoding and the delimiter.
+const HEAD_BYTES: usize = 64 << 10;
+
+/// Reads the header rows and returns the sheet without rows, plus the rows as
+/// a stream: memory stays bounded however long the file is.
+pub(super) fn open(
+    name: &str,
+    mut source: Box<dyn Read + Send>,
+    options: &ReadOptions,
+) -> Result<(Sheet, CsvRows)> {
+    let mut head = Vec::with_capacity(HEAD_BYTES);
+    (&mut source).take(HEAD_BYTES as u64).read_to_end(&mut head).map_err(|e| io_error(name, e))?;
+    let body = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&head);
+    if body.iter().all(|b| b.is_ascii_whitespace()) && head.len() < HEAD_BYTES {
         return Err(unreadable(
             name,
             None,
@@ -56,56 +72,249 @@ pub(super) fn read(name: &str, bytes: &[u8], options: &ReadOptions) -> Result<Sh
             "export the answers again, with a header row",
         ));
     }
+    let mut notes = vec![];
+    let encoding = match options.encoding {
+        Some(e) => e,
+        // Valid so far (a character cut off at the end of the head is fine).
+        None => match std::str::from_utf8(body) {
+            Err(e) if e.error_len().is_some() => {
+                notes.push(NOT_UTF8.to_string());
+                Encoding::Windows1252
+            }
+            _ => Encoding::Utf8,
+        },
+    };
     let delimiter = match options.delimiter {
         Some(d) => d,
         None => {
-            let d = sniff(&text);
+            let d = sniff(&String::from_utf8_lossy(body));
             if d != Delimiter::Comma {
                 notes.push(format!("columns are separated by a {} (detected)", d.name()));
             }
             d
         }
     };
-
-    let mut reader = csv::ReaderBuilder::new()
+    let skip_bom = usize::from(head.starts_with(b"\xEF\xBB\xBF")) * 3;
+    let boundary = Arc::new(AtomicU64::new(0));
+    let bounded = Bounded {
+        inner: std::io::Cursor::new(head).chain(source),
+        read: 0,
+        skip: skip_bom,
+        boundary: boundary.clone(),
+    };
+    let reader = csv::ReaderBuilder::new()
         .delimiter(delimiter.byte())
         .has_headers(false)
         .flexible(true)
-        .from_reader(text.as_bytes());
-    let mut all: Vec<Vec<String>> = vec![];
-    for (i, record) in reader.records().enumerate() {
-        // A multi-line cell is still one spreadsheet row.
-        let record = record.map_err(|e| {
-            unreadable(
-                name,
-                Some(i + 1),
-                format!("cannot read row {}: {e}", i + 1),
-                "check the quotes in that row",
-            )
-        })?;
-        all.push(record.iter().map(str::to_string).collect());
+        .from_reader(bounded);
+    let mut rows = CsvRows {
+        name: name.to_string(),
+        reader,
+        boundary,
+        encoding,
+        record: csv::ByteRecord::new(),
+        number: 0,
+        ahead: Default::default(),
+        width: usize::MAX,
+        notes: vec![],
+    };
+
+    // Enough rows to recognise a survey tool's header block.
+    let mut first: Vec<Vec<String>> = vec![];
+    while first.len() < 3 {
+        match rows.next_record()? {
+            Some(cells) => first.push(cells),
+            None => break,
+        }
     }
-    if all.is_empty() {
+    if first.is_empty() {
         return Err(unreadable(name, None, "the file has no header row", ""));
     }
     let (header_rows, layout) = match options.header_rows {
         Some(n) => (n.max(1), None),
-        None => detect_layout(&all),
+        None => detect_layout(&first),
     };
     if let Some(layout) = layout {
         notes.push(format!("recognised a {layout} export ({header_rows} header rows)"));
     }
-    let mut records = all.into_iter();
-    let headers: Vec<String> = records.next().unwrap().iter().map(|h| clean_header(h)).collect();
+    // A forced header block taller than three rows: read the rest of it now.
+    while first.len() < header_rows {
+        match rows.next_record()? {
+            Some(cells) => first.push(cells),
+            None => break,
+        }
+    }
+    let mut first = first.into_iter();
+    let mut headers: Vec<String> = first.next().unwrap().iter().map(|h| clean_header(h)).collect();
     let extra_headers: Vec<Vec<String>> =
-        records.by_ref().take(header_rows - 1).map(|r| r.iter().map(|h| clean_header(h)).collect()).collect();
-    let rows = records
+        first.by_ref().take(header_rows - 1).map(|r| r.iter().map(|h| clean_header(h)).collect()).collect();
+    // Spreadsheets save empty columns after the last one used.
+    while headers.last().is_some_and(|h| h.is_empty()) {
+        headers.pop();
+    }
+    rows.width = headers.len();
+    rows.ahead = first
         .enumerate()
-        .map(|(i, cells)| Row { location: Location::Row(header_rows + i + 1), cells })
+        .map(|(i, cells)| Row { location: Location::Row(header_rows + i + 1), cells: rows.trimmed(cells) })
         .collect();
-    let mut sheet = Sheet { file: name.to_string(), headers, extra_headers, layout, rows, notes };
-    drop_trailing_empty_columns(&mut sheet);
+    let sheet = Sheet { file: name.to_string(), headers, extra_headers, layout, rows: vec![], notes };
+    Ok((sheet, rows))
+}
+
+/// Reads a whole CSV sheet from memory.
+pub(super) fn read(name: &str, bytes: &[u8], options: &ReadOptions) -> Result<Sheet> {
+    let (mut sheet, rows) = open(name, Box::new(std::io::Cursor::new(bytes.to_vec())), options)?;
+    let mut rows = rows;
+    for row in rows.by_ref() {
+        sheet.rows.push(row?);
+    }
+    sheet.notes.extend(rows.notes);
     Ok(sheet)
+}
+
+const NOT_UTF8: &str = "the file is not UTF-8; read it as Windows-1252 (Excel's \"CSV\"). \
+                        Check names with accents in the reports, or save as \"CSV UTF-8\" next time";
+
+/// The answer rows of a CSV file, read one at a time.
+pub struct CsvRows {
+    name: String,
+    reader: csv::Reader<Bounded>,
+    boundary: Arc<AtomicU64>,
+    encoding: Encoding,
+    record: csv::ByteRecord,
+    /// Records read so far, header rows included: the spreadsheet row number
+    /// (a multi-line cell is still one row).
+    number: usize,
+    /// Rows read while looking for the header block.
+    ahead: std::collections::VecDeque<Row>,
+    /// Columns with a header; empty cells after them are dropped.
+    width: usize,
+    /// Rows that were not UTF-8 in a file that started as UTF-8.
+    pub notes: Vec<String>,
+}
+
+impl CsvRows {
+    fn trimmed(&self, mut cells: Vec<String>) -> Vec<String> {
+        while cells.len() > self.width && cells.last().is_some_and(|c| c.trim().is_empty()) {
+            cells.pop();
+        }
+        cells
+    }
+
+    fn next_record(&mut self) -> Result<Option<Vec<String>>> {
+        let number = self.number + 1;
+        let more = self.reader.read_byte_record(&mut self.record).map_err(|e| {
+            let too_long =
+                matches!(e.kind(), csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::FileTooLarge);
+            if too_long {
+                unreadable(
+                    &self.name,
+                    Some(number),
+                    format!("row {number} is longer than {} MiB", MAX_ROW_BYTES >> 20),
+                    "a quote that is opened and never closed makes the rest of the file one cell; \
+                     check the quotes in that row",
+                )
+            } else if let csv::ErrorKind::Io(io) = e.kind() {
+                unreadable(&self.name, Some(number), format!("cannot read row {number}: {io}"), "")
+            } else {
+                unreadable(
+                    &self.name,
+                    Some(number),
+                    format!("cannot read row {number}: {e}"),
+                    "check the quotes in that row",
+                )
+            }
+        })?;
+        self.boundary.store(self.reader.position().byte(), Ordering::Relaxed);
+        if !more {
+            return Ok(None);
+        }
+        self.number = number;
+        let cells = self
+            .record
+            .iter()
+            .map(|field| match (self.encoding, std::str::from_utf8(field)) {
+                (Encoding::Utf8, Ok(text)) => text.to_string(),
+                (Encoding::Utf8, Err(_)) => {
+                    if self.notes.is_empty() {
+                        self.notes.push(format!(
+                            "row {number} is not UTF-8 (the rows before it are); read it as Windows-1252"
+                        ));
+                    }
+                    encoding_rs::WINDOWS_1252.decode(field).0.into_owned()
+                }
+                (Encoding::Windows1252, _) => encoding_rs::WINDOWS_1252.decode(field).0.into_owned(),
+            })
+            .collect();
+        Ok(Some(cells))
+    }
+}
+
+impl Iterator for CsvRows {
+    type Item = Result<Row>;
+
+    fn next(&mut self) -> Option<Result<Row>> {
+        if let Some(row) = self.ahead.pop_front() {
+            return Some(Ok(row));
+        }
+        match self.next_record() {
+            Ok(Some(cells)) => {
+                Some(Ok(Row { location: Location::Row(self.number), cells: self.trimmed(cells) }))
+            }
+            Ok(None) => None,
+            Err(e) => {
+                // One unreadable row ends the file: what follows cannot be trusted.
+                self.ahead.clear();
+                self.reader = csv::ReaderBuilder::new().from_reader(Bounded::empty());
+                Some(Err(e))
+            }
+        }
+    }
+}
+
+/// A reader that refuses to read more than [`MAX_ROW_BYTES`] past the start of
+/// the row being parsed, so one endless row cannot take all memory.
+struct Bounded {
+    inner: std::io::Chain<std::io::Cursor<Vec<u8>>, Box<dyn Read + Send>>,
+    read: u64,
+    /// A byte order mark still to skip (the CSV parser must not see it).
+    skip: usize,
+    boundary: Arc<AtomicU64>,
+}
+
+impl Bounded {
+    fn empty() -> Bounded {
+        Bounded {
+            inner: std::io::Cursor::new(vec![]).chain(Box::new(std::io::empty())),
+            read: 0,
+            skip: 0,
+            boundary: Default::default(),
+        }
+    }
+}
+
+impl Read for Bounded {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        while self.skip > 0 {
+            let mut bom = [0u8; 3];
+            let n = self.inner.read(&mut bom[..self.skip])?;
+            if n == 0 {
+                break;
+            }
+            self.skip -= n;
+        }
+        // Positions are counted after the BOM, as the parser counts them.
+        if self.read.saturating_sub(self.boundary.load(Ordering::Relaxed)) > MAX_ROW_BYTES {
+            return Err(std::io::Error::new(std::io::ErrorKind::FileTooLarge, "row too long"));
+        }
+        let n = self.inner.read(buf)?;
+        self.read += n as u64;
+        Ok(n)
+    }
+}
+
+fn io_error(name: &str, e: std::io::Error) -> crate::Error {
+    unreadable(name, None, format!("cannot read the file: {e}"), "")
 }
 
 /// Header cells as survey tools write them: trimmed, HTML line breaks and tags
@@ -148,27 +357,6 @@ fn detect_layout(rows: &[Vec<String>]) -> (usize, Option<&'static str>) {
     (1, None)
 }
 
-/// UTF-8 (with or without BOM) when it is valid; else Windows-1252, which is
-/// what Excel writes when it saves "CSV" on a Dutch or English Windows.
-fn decode(bytes: &[u8], forced: Option<Encoding>, notes: &mut Vec<String>) -> String {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    if forced == Some(Encoding::Windows1252) {
-        return encoding_rs::WINDOWS_1252.decode(bytes).0.into_owned();
-    }
-    match std::str::from_utf8(bytes) {
-        Ok(text) => text.to_string(),
-        Err(_) => {
-            let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
-            notes.push(
-                "the file is not UTF-8; read it as Windows-1252 (Excel's \"CSV\"). \
-                 Check names with accents in the reports, or save as \"CSV UTF-8\" next time"
-                    .into(),
-            );
-            text.into_owned()
-        }
-    }
-}
-
 /// The delimiter that splits the header row into the most columns (outside quotes).
 fn sniff(text: &str) -> Delimiter {
     let mut counts = [0usize; 3];
@@ -187,20 +375,6 @@ fn sniff(text: &str) -> Delimiter {
     [Delimiter::Comma, Delimiter::Semicolon, Delimiter::Tab][best]
 }
 
-fn drop_trailing_empty_columns(sheet: &mut Sheet) {
-    while let Some(last) = sheet.headers.last() {
-        let col = sheet.headers.len() - 1;
-        if last.is_empty() && sheet.rows.iter().all(|r| r.cell(col).trim().is_empty()) {
-            sheet.headers.pop();
-            for r in &mut sheet.rows {
-                r.cells.truncate(col);
-            }
-        } else {
-            break;
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -215,12 +389,34 @@ mod tests {
 
     #[test]
     fn windows_1252_is_decoded_and_noted() {
-        let mut notes = vec![];
-        assert_eq!(decode(b"Jos\xe9 M\xfcller", None, &mut notes), "José Müller");
-        assert_eq!(notes.len(), 1);
-        let mut notes = vec![];
-        assert_eq!(decode("\u{feff}José".as_bytes(), None, &mut notes), "José");
-        assert!(notes.is_empty());
+        let sheet = read("x.csv", b"naam\nJos\xe9 M\xfcller\n", &ReadOptions::default()).unwrap();
+        assert_eq!(sheet.rows[0].cells[0], "José Müller");
+        assert_eq!(sheet.notes.len(), 1);
+        let sheet = read("x.csv", "\u{feff}naam\nJosé\n".as_bytes(), &ReadOptions::default()).unwrap();
+        assert_eq!(sheet.headers, vec!["naam"]);
+        assert_eq!(sheet.rows[0].cells[0], "José");
+        assert!(sheet.notes.is_empty());
+    }
+
+    #[test]
+    fn a_row_that_is_not_utf8_late_in_a_utf8_file_is_read_as_windows_1252_and_named() {
+        let mut bytes = "naam,R1V1\n".to_string().into_bytes();
+        for i in 0..20_000 {
+            bytes.extend(format!("José {i},A\n").as_bytes());
+        }
+        bytes.extend(b"M\xfcller,B\n");
+        let sheet = read("x.csv", &bytes, &ReadOptions::default()).unwrap();
+        assert_eq!(sheet.rows.last().unwrap().cells[0], "Müller");
+        assert_eq!(sheet.rows[0].cells[0], "José 0");
+        assert!(sheet.notes.iter().any(|n| n.contains("row 20002")), "{:?}", sheet.notes);
+    }
+
+    #[test]
+    fn an_endless_row_is_an_error_naming_the_row_not_a_memory_hog() {
+        let mut bytes = b"naam,R1V1\nJan,A\n\"Piet,B\n".to_vec();
+        bytes.extend(std::iter::repeat_n(b'x', (MAX_ROW_BYTES + 100_000) as usize));
+        let err = read("x.csv", &bytes, &ReadOptions::default()).unwrap_err().to_string();
+        assert!(err.contains("row 3") && err.contains("quote"), "{err}");
     }
 
     #[test]

@@ -6,6 +6,7 @@ mod csv_sheet;
 mod json_sheet;
 
 use std::fmt;
+use std::io::Read;
 use std::path::Path;
 
 use crate::error::{Error, Result};
@@ -109,22 +110,79 @@ impl Sheet {
     }
 }
 
-/// Reads a CSV or JSON answer sheet; JSON is recognised by its extension or its first byte.
+/// Reads a whole CSV or JSON answer sheet; JSON is recognised by its extension or its first byte.
 pub fn read(path: &Path, options: &ReadOptions) -> Result<Sheet> {
-    let bytes = crate::error::read(path)?;
+    let (mut sheet, mut rows) = open(path, options)?;
+    for row in rows.by_ref() {
+        sheet.rows.push(row?);
+    }
+    sheet.notes.extend(rows.notes());
+    Ok(sheet)
+}
+
+/// Opens a sheet: its header part (with `rows` empty) and its rows as a
+/// stream. A CSV file is read as it is consumed, so memory stays bounded
+/// however many rows it has; JSON is parsed whole.
+pub fn open(path: &Path, options: &ReadOptions) -> Result<(Sheet, Rows)> {
+    let name = path.display().to_string();
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
-    read_bytes(&path.display().to_string(), &ext, &bytes, options)
+    let io = |source| Error::Io { action: "read", path: path.to_owned(), source };
+    let mut file = std::io::BufReader::new(std::fs::File::open(path).map_err(io)?);
+    let peek = std::io::BufRead::fill_buf(&mut file).map_err(io)?;
+    if is_json(&ext, peek) {
+        let mut bytes = vec![];
+        file.read_to_end(&mut bytes).map_err(io)?;
+        let sheet = json_sheet::read(&name, &bytes, options)?;
+        return Ok(Rows::memory(sheet));
+    }
+    let (sheet, rows) = csv_sheet::open(&name, Box::new(file), options)?;
+    Ok((sheet, Rows::Csv(Box::new(rows))))
 }
 
 /// Reads a sheet from memory; `ext` (`csv`, `json` or empty) decides the format, else the first byte.
 pub fn read_bytes(name: &str, ext: &str, bytes: &[u8], options: &ReadOptions) -> Result<Sheet> {
-    let name = name.to_string();
-    let first =
-        bytes.iter().copied().find(|b| !b.is_ascii_whitespace() && *b != 0xEF && *b != 0xBB && *b != 0xBF);
-    if ext == "json" || (ext != "csv" && matches!(first, Some(b'{') | Some(b'['))) {
-        json_sheet::read(&name, bytes, options)
+    if is_json(ext, bytes) {
+        json_sheet::read(name, bytes, options)
     } else {
-        csv_sheet::read(&name, bytes, options)
+        csv_sheet::read(name, bytes, options)
+    }
+}
+
+fn is_json(ext: &str, start: &[u8]) -> bool {
+    let first =
+        start.iter().copied().find(|b| !b.is_ascii_whitespace() && *b != 0xEF && *b != 0xBB && *b != 0xBF);
+    ext == "json" || (ext != "csv" && matches!(first, Some(b'{') | Some(b'[')))
+}
+
+/// The answer rows of an opened sheet, in file order.
+pub enum Rows {
+    Csv(Box<csv_sheet::CsvRows>),
+    Memory(std::vec::IntoIter<Row>),
+}
+
+impl Rows {
+    fn memory(mut sheet: Sheet) -> (Sheet, Rows) {
+        let rows = std::mem::take(&mut sheet.rows);
+        (sheet, Rows::Memory(rows.into_iter()))
+    }
+
+    /// What reading the rows found worth saying (a row that is not UTF-8, …).
+    pub fn notes(&mut self) -> Vec<String> {
+        match self {
+            Rows::Csv(rows) => std::mem::take(&mut rows.notes),
+            Rows::Memory(_) => vec![],
+        }
+    }
+}
+
+impl Iterator for Rows {
+    type Item = Result<Row>;
+
+    fn next(&mut self) -> Option<Result<Row>> {
+        match self {
+            Rows::Csv(rows) => rows.next(),
+            Rows::Memory(rows) => rows.next().map(Ok),
+        }
     }
 }
 

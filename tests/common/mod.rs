@@ -47,6 +47,11 @@ pub fn pdfs(dir: &Path) -> Vec<PathBuf> {
     v
 }
 
+/// The PDFs in a folder that may not exist yet.
+pub fn pdfs_if_any(dir: &Path) -> Vec<PathBuf> {
+    if dir.is_dir() { pdfs(dir) } else { vec![] }
+}
+
 /// Lower-case letters and digits only: compares text across line breaks,
 /// hyphenation and typographic punctuation.
 pub fn squash(s: &str) -> String {

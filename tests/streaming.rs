@@ -1,0 +1,65 @@
+//! A long answer sheet is read as a stream: memory stays bounded however many
+//! rows it has. One test only in this file, because it reads the peak memory
+//! of this process's children.
+
+mod common;
+
+use std::io::Write;
+
+use common::{bin, scratch};
+
+/// The largest resident set any finished child of this process had, in bytes.
+fn peak_child_memory() -> u64 {
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: getrusage writes into the struct we own.
+    assert_eq!(unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) }, 0);
+    usage.ru_maxrss as u64 * 1024 // Linux reports kilobytes
+}
+
+#[test]
+fn a_long_sheet_is_checked_in_bounded_memory() {
+    let dir = scratch("streaming");
+    let path = dir.join("lang.csv");
+    let mut file = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+    writeln!(
+        file,
+        "naam,organisatie,datum,R1V1,R1V2,R1V3,R2V1,R2V2,R3V1,R3V2,R4V1,R4V2,R4V3,R5V1,R5V2,toelichting"
+    )
+    .unwrap();
+    let rows = 400_000;
+    for i in 0..rows {
+        let answers: Vec<&str> = (0..12).map(|q| if (i * 7 + q * 3) % 5 < 2 { "A" } else { "B" }).collect();
+        // Every 1000th row has a value that is not an answer.
+        let last = if i % 1000 == 999 { "misschien" } else { answers[11] };
+        writeln!(
+            file,
+            "Respondent {i},Organisatie {},2026-03-01,{},{last},Een toelichting van respondent {i} met wat tekst",
+            i % 50,
+            answers[..11].join(",")
+        )
+        .unwrap();
+    }
+    file.flush().unwrap();
+    drop(file);
+    let size = std::fs::metadata(&path).unwrap().len();
+    assert!(size > 40 << 20, "the sheet is {size} bytes");
+
+    let out = bin().args(["check", path.to_str().unwrap()]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "bad rows make check exit 3:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains(&format!("{} respondent(s) ready, {} row(s) with problems", rows - 400, 400)),
+        "{stdout}"
+    );
+    // The first bad row is row 1001 (the header is row 1).
+    assert!(stdout.contains("row 1001, column R5V2"), "{stdout}");
+
+    // Reading the file whole would take several times its size.
+    let peak = peak_child_memory();
+    assert!(peak < size / 2, "check took {} MB for a {} MB sheet", peak >> 20, size >> 20);
+}
