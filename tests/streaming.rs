@@ -1,4 +1,4 @@
-//! A long answer sheet is read as a stream: memory stays bounded however many
+//! A long answer sheet (CSV, or a JSON array) is read as a stream: memory stays bounded however many
 //! rows it has. One test only in this file, because it reads the peak memory
 //! of this process's children.
 
@@ -62,4 +62,40 @@ fn a_long_sheet_is_checked_in_bounded_memory() {
     // Reading the file whole would take several times its size.
     let peak = peak_child_memory();
     assert!(peak < size / 2, "check took {} MB for a {} MB sheet", peak >> 20, size >> 20);
+
+    // The same for a JSON array of respondents (parsed whole, it took 25 times its size).
+    let path = dir.join("lang.json");
+    let mut file = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+    let json_rows = 200_000;
+    write!(file, "[").unwrap();
+    for i in 0..json_rows {
+        let answers: Vec<String> = ["R1V1", "R2V1", "R3V1", "R4V1", "R5V1", "R5V2"]
+            .iter()
+            .enumerate()
+            .map(|(q, id)| format!("\"{id}\": \"{}\"", if (i + q) % 3 == 0 { "A" } else { "B" }))
+            .collect();
+        let comma = if i + 1 < json_rows { "," } else { "" };
+        writeln!(
+            file,
+            "{{\"respondent\": {{\"naam\": \"Respondent {i}\", \"organisatie\": \"Organisatie {}\"}}, \"answers\": {{{}}}}}{comma}",
+            i % 50,
+            answers.join(", ")
+        )
+        .unwrap();
+    }
+    write!(file, "]").unwrap();
+    file.flush().unwrap();
+    drop(file);
+    let json_size = std::fs::metadata(&path).unwrap().len();
+    let out = bin().args(["check", path.to_str().unwrap()]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains(&format!("{json_rows} respondent(s) ready")), "{stdout}");
+    let peak_json = peak_child_memory();
+    assert!(
+        peak_json < peak.max(json_size / 2),
+        "check took {} MB for a {} MB JSON sheet",
+        peak_json >> 20,
+        json_size >> 20
+    );
 }

@@ -1,6 +1,8 @@
 //! The tool's own JSON: one object or an array of them,
 //! `{"respondent": {"naam": …}, "answers": {"R1V1": "A", …}}`; null or missing is unanswered.
 
+use std::path::Path;
+
 use serde_json::{Map, Value};
 
 use super::{Location, ReadOptions, Row, Sheet, unreadable};
@@ -26,36 +28,7 @@ pub(super) fn read(name: &str, bytes: &[u8], _options: &ReadOptions) -> Result<S
     let mut headers: Vec<String> = vec![];
     let mut parsed: Vec<Vec<(String, String)>> = vec![];
     for (i, record) in records.iter().enumerate() {
-        let location = Location::Record(i + 1);
-        let Value::Object(record) = record else {
-            return Err(unreadable(name, None, format!("{location} is not an object"), SHAPE));
-        };
-        let mut cells = vec![];
-        for (key, value) in record {
-            let group = match key.as_str() {
-                "respondent" | "answers" => value,
-                other => {
-                    return Err(unreadable(
-                        name,
-                        None,
-                        format!("{location} has an unknown key `{other}`"),
-                        SHAPE,
-                    ));
-                }
-            };
-            match group {
-                Value::Object(fields) => cells.extend(flatten(name, location, key, fields)?),
-                Value::Null => {}
-                _ => {
-                    return Err(unreadable(
-                        name,
-                        None,
-                        format!("{location}: `{key}` must be an object"),
-                        SHAPE,
-                    ));
-                }
-            }
-        }
+        let cells = record_cells(name, Location::Record(i + 1), record)?;
         for (header, _) in &cells {
             if !headers.contains(header) {
                 headers.push(header.clone());
@@ -76,6 +49,139 @@ pub(super) fn read(name: &str, bytes: &[u8], _options: &ReadOptions) -> Result<S
         })
         .collect();
     Ok(Sheet { file: name.to_string(), headers, extra_headers: vec![], layout: None, rows, notes: vec![] })
+}
+
+/// One respondent of the tool's own format as (header, value) cells.
+fn record_cells(name: &str, location: Location, record: &Value) -> Result<Vec<(String, String)>> {
+    let Value::Object(record) = record else {
+        return Err(unreadable(name, None, format!("{location} is not an object"), SHAPE));
+    };
+    let mut cells = vec![];
+    for (key, value) in record {
+        let group = match key.as_str() {
+            "respondent" | "answers" => value,
+            other => {
+                return Err(unreadable(
+                    name,
+                    None,
+                    format!("{location} has an unknown key `{other}`"),
+                    SHAPE,
+                ));
+            }
+        };
+        match group {
+            Value::Object(fields) => cells.extend(flatten(name, location, key, fields)?),
+            Value::Null => {}
+            _ => {
+                return Err(unreadable(name, None, format!("{location}: `{key}` must be an object"), SHAPE));
+            }
+        }
+    }
+    Ok(cells)
+}
+
+/// Whether the file is a top-level array (the tool's own format for several
+/// respondents), which is read one respondent at a time.
+pub(super) fn is_array(start: &[u8]) -> bool {
+    let start = start.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(start);
+    start.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[')
+}
+
+/// Opens a top-level array of respondents as a stream: a first pass collects
+/// the columns (and finds any mistake before a report is made), then a reader
+/// thread hands the rows over a few at a time. Memory stays bounded however
+/// many respondents the file holds.
+pub(super) fn open_array(name: &str, path: &Path) -> Result<(Sheet, JsonRows)> {
+    let mut headers: Vec<String> = vec![];
+    let mut seen = std::collections::HashSet::new();
+    for_each_element(name, path, |i, value| {
+        for (header, _) in record_cells(name, Location::Record(i + 1), &value)? {
+            if seen.insert(header.clone()) {
+                headers.push(header);
+            }
+        }
+        Ok(())
+    })?;
+    let columns: std::collections::HashMap<String, usize> =
+        headers.iter().enumerate().map(|(i, h)| (h.clone(), i)).collect();
+    let (send, receive) = std::sync::mpsc::sync_channel(64);
+    let (name_, path) = (name.to_string(), path.to_owned());
+    std::thread::spawn(move || {
+        let result = for_each_element(&name_, &path, |i, value| {
+            let location = Location::Record(i + 1);
+            let mut cells = vec![String::new(); columns.len()];
+            for (header, text) in record_cells(&name_, location, &value)? {
+                // A file changed since the first pass may have new keys: those are left out.
+                if let Some(&col) = columns.get(&header) {
+                    cells[col] = text;
+                }
+            }
+            // The reader stopped listening (an error elsewhere): stop reading.
+            send.send(Ok(Row { location, cells })).map_err(|_| crate::Error::Usage(String::new()))
+        });
+        if let Err(e) = result {
+            let _ = send.send(Err(e));
+        }
+    });
+    let sheet = Sheet {
+        file: name.to_string(),
+        headers,
+        extra_headers: vec![],
+        layout: None,
+        rows: vec![],
+        notes: vec![],
+    };
+    Ok((sheet, JsonRows(receive)))
+}
+
+/// The rows of a JSON array, from the reader thread.
+pub struct JsonRows(std::sync::mpsc::Receiver<Result<Row>>);
+
+impl Iterator for JsonRows {
+    type Item = Result<Row>;
+
+    fn next(&mut self) -> Option<Result<Row>> {
+        self.0.recv().ok()
+    }
+}
+
+/// Calls `each` with every element of the file's top-level array, parsed one at a time.
+fn for_each_element(name: &str, path: &Path, mut each: impl FnMut(usize, Value) -> Result<()>) -> Result<()> {
+    use serde::de::{Deserializer as _, Error as _, SeqAccess, Visitor};
+    struct Elements<'a, F> {
+        each: &'a mut F,
+        failed: &'a mut Option<crate::Error>,
+    }
+    impl<'de, F: FnMut(usize, Value) -> Result<()>> Visitor<'de> for Elements<'_, F> {
+        type Value = ();
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("an array of respondents")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<(), A::Error> {
+            let mut i = 0;
+            while let Some(value) = seq.next_element::<Value>()? {
+                if let Err(e) = (self.each)(i, value) {
+                    *self.failed = Some(e);
+                    return Err(A::Error::custom("stopped"));
+                }
+                i += 1;
+            }
+            Ok(())
+        }
+    }
+    let io = |source| crate::Error::Io { action: "read", path: path.to_owned(), source };
+    let mut reader = std::io::BufReader::new(std::fs::File::open(path).map_err(io)?);
+    if std::io::BufRead::fill_buf(&mut reader).map_err(io)?.starts_with(b"\xEF\xBB\xBF") {
+        std::io::BufRead::consume(&mut reader, 3);
+    }
+    let mut de = serde_json::Deserializer::from_reader(reader);
+    let mut failed = None;
+    let parsed =
+        de.deserialize_seq(Elements { each: &mut each, failed: &mut failed }).and_then(|()| de.end());
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    parsed.map_err(|e| unreadable(name, Some(e.line()), format!("is not valid JSON: {e}"), SHAPE))
 }
 
 fn flatten(

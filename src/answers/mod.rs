@@ -121,14 +121,19 @@ pub fn read(path: &Path, options: &ReadOptions) -> Result<Sheet> {
 }
 
 /// Opens a sheet: its header part (with `rows` empty) and its rows as a
-/// stream. A CSV file is read as it is consumed, so memory stays bounded
-/// however many rows it has; JSON is parsed whole.
+/// stream. A CSV file, or a JSON array of respondents, is read as it is
+/// consumed, so memory stays bounded however many rows it has; other JSON
+/// (one respondent, survey-tool exports) is parsed whole.
 pub fn open(path: &Path, options: &ReadOptions) -> Result<(Sheet, Rows)> {
     let name = path.display().to_string();
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
     let io = |source| Error::Io { action: "read", path: path.to_owned(), source };
     let mut file = std::io::BufReader::new(std::fs::File::open(path).map_err(io)?);
     let peek = std::io::BufRead::fill_buf(&mut file).map_err(io)?;
+    if is_json(&ext, peek) && json_sheet::is_array(peek) {
+        let (sheet, rows) = json_sheet::open_array(&name, path)?;
+        return Ok((sheet, Rows::Json(rows)));
+    }
     if is_json(&ext, peek) {
         let mut bytes = vec![];
         file.read_to_end(&mut bytes).map_err(io)?;
@@ -157,6 +162,7 @@ fn is_json(ext: &str, start: &[u8]) -> bool {
 /// The answer rows of an opened sheet, in file order.
 pub enum Rows {
     Csv(Box<csv_sheet::CsvRows>),
+    Json(json_sheet::JsonRows),
     Memory(std::vec::IntoIter<Row>),
 }
 
@@ -170,7 +176,7 @@ impl Rows {
     pub fn notes(&mut self) -> Vec<String> {
         match self {
             Rows::Csv(rows) => std::mem::take(&mut rows.notes),
-            Rows::Memory(_) => vec![],
+            Rows::Json(_) | Rows::Memory(_) => vec![],
         }
     }
 }
@@ -181,6 +187,7 @@ impl Iterator for Rows {
     fn next(&mut self) -> Option<Result<Row>> {
         match self {
             Rows::Csv(rows) => rows.next(),
+            Rows::Json(rows) => rows.next(),
             Rows::Memory(rows) => rows.next().map(Ok),
         }
     }
