@@ -404,6 +404,8 @@ impl BatchOutcome {
 struct Job {
     file: String,
     respondent: Respondent,
+    /// The respondent's fields by name, for file names and the brand's texts.
+    fields: std::collections::BTreeMap<String, String>,
     name: String,
     /// Every character of the respondent's text has a font (PDF/UA and PDF/A allow no missing glyphs).
     covered: bool,
@@ -517,9 +519,10 @@ pub fn report(
                 let mapping::Reading::Respondent(respondent) = reading else { return Ok(()) };
                 // Every row is named, in every shard, so that names (and their
                 // collision suffixes) are the same however the batch is split.
-                let name = namer.name(&name_fields(&respondent))?;
+                let fields = name_fields(&respondent);
+                let name = namer.name(&fields)?;
                 if in_shard(location) {
-                    let job = Job { file: file_name.clone(), respondent, name, covered: true };
+                    let job = Job { file: file_name.clone(), respondent, fields, name, covered: true };
                     // Workers only stop when this sender is dropped.
                     send.send(job).expect("workers wait for every job");
                 }
@@ -580,7 +583,7 @@ fn render_one(
     if !options.force && path.exists() {
         return RowOutcome::Failed(format!("{} exists already; use --force to overwrite it", path.display()));
     }
-    let document = resolve::report(h, brand, &job.respondent, &name_fields(&job.respondent));
+    let document = resolve::report(h, brand, &job.respondent, &job.fields);
     let data = serde_json::to_vec(&document).expect("document data serialises");
     let title = document.titel.clone();
     if let Some(dir) = &options.emit_data {

@@ -63,8 +63,13 @@ pub(super) fn open(
 ) -> Result<(Sheet, CsvRows)> {
     let mut head = Vec::with_capacity(HEAD_BYTES);
     (&mut source).take(HEAD_BYTES as u64).read_to_end(&mut head).map_err(|e| io_error(name, e))?;
-    let body = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&head);
-    if body.iter().all(|b| b.is_ascii_whitespace()) && head.len() < HEAD_BYTES {
+    let short = head.len() < HEAD_BYTES;
+    // The byte order mark is not part of the first header.
+    if head.starts_with(b"\xEF\xBB\xBF") {
+        head.drain(..3);
+    }
+    let body = &head[..];
+    if body.iter().all(|b| b.is_ascii_whitespace()) && short {
         return Err(unreadable(
             name,
             None,
@@ -94,14 +99,9 @@ pub(super) fn open(
             d
         }
     };
-    let skip_bom = usize::from(head.starts_with(b"\xEF\xBB\xBF")) * 3;
     let boundary = Arc::new(AtomicU64::new(0));
-    let bounded = Bounded {
-        inner: std::io::Cursor::new(head).chain(source),
-        read: 0,
-        skip: skip_bom,
-        boundary: boundary.clone(),
-    };
+    let bounded =
+        Bounded { inner: std::io::Cursor::new(head).chain(source), read: 0, boundary: boundary.clone() };
     let reader = csv::ReaderBuilder::new()
         .delimiter(delimiter.byte())
         .has_headers(false)
@@ -116,6 +116,7 @@ pub(super) fn open(
         number: 0,
         ahead: Default::default(),
         width: usize::MAX,
+        failed: false,
         notes: vec![],
     };
 
@@ -161,17 +162,6 @@ pub(super) fn open(
     Ok((sheet, rows))
 }
 
-/// Reads a whole CSV sheet from memory.
-pub(super) fn read(name: &str, bytes: &[u8], options: &ReadOptions) -> Result<Sheet> {
-    let (mut sheet, rows) = open(name, Box::new(std::io::Cursor::new(bytes.to_vec())), options)?;
-    let mut rows = rows;
-    for row in rows.by_ref() {
-        sheet.rows.push(row?);
-    }
-    sheet.notes.extend(rows.notes);
-    Ok(sheet)
-}
-
 const NOT_UTF8: &str = "the file is not UTF-8; read it as Windows-1252 (Excel's \"CSV\"). \
                         Check names with accents in the reports, or save as \"CSV UTF-8\" next time";
 
@@ -189,6 +179,8 @@ pub struct CsvRows {
     ahead: std::collections::VecDeque<Row>,
     /// Columns with a header; empty cells after them are dropped.
     width: usize,
+    /// A row could not be read: the stream has ended.
+    failed: bool,
     /// Rows that were not UTF-8 in a file that started as UTF-8.
     pub notes: Vec<String>,
 }
@@ -257,6 +249,9 @@ impl Iterator for CsvRows {
         if let Some(row) = self.ahead.pop_front() {
             return Some(Ok(row));
         }
+        if self.failed {
+            return None;
+        }
         match self.next_record() {
             Ok(Some(cells)) => {
                 Some(Ok(Row { location: Location::Row(self.number), cells: self.trimmed(cells) }))
@@ -264,8 +259,7 @@ impl Iterator for CsvRows {
             Ok(None) => None,
             Err(e) => {
                 // One unreadable row ends the file: what follows cannot be trusted.
-                self.ahead.clear();
-                self.reader = csv::ReaderBuilder::new().from_reader(Bounded::empty());
+                self.failed = true;
                 Some(Err(e))
             }
         }
@@ -277,33 +271,11 @@ impl Iterator for CsvRows {
 struct Bounded {
     inner: std::io::Chain<std::io::Cursor<Vec<u8>>, Box<dyn Read + Send>>,
     read: u64,
-    /// A byte order mark still to skip (the CSV parser must not see it).
-    skip: usize,
     boundary: Arc<AtomicU64>,
-}
-
-impl Bounded {
-    fn empty() -> Bounded {
-        Bounded {
-            inner: std::io::Cursor::new(vec![]).chain(Box::new(std::io::empty())),
-            read: 0,
-            skip: 0,
-            boundary: Default::default(),
-        }
-    }
 }
 
 impl Read for Bounded {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        while self.skip > 0 {
-            let mut bom = [0u8; 3];
-            let n = self.inner.read(&mut bom[..self.skip])?;
-            if n == 0 {
-                break;
-            }
-            self.skip -= n;
-        }
-        // Positions are counted after the BOM, as the parser counts them.
         if self.read.saturating_sub(self.boundary.load(Ordering::Relaxed)) > MAX_ROW_BYTES {
             return Err(std::io::Error::new(std::io::ErrorKind::FileTooLarge, "row too long"));
         }
@@ -378,6 +350,10 @@ fn sniff(text: &str) -> Delimiter {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn read(name: &str, bytes: &[u8], options: &ReadOptions) -> Result<Sheet> {
+        super::super::read_bytes(name, "csv", bytes, options)
+    }
 
     #[test]
     fn sniffs_the_delimiter_of_the_header_row_outside_quotes() {

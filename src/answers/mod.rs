@@ -112,7 +112,12 @@ impl Sheet {
 
 /// Reads a whole CSV or JSON answer sheet; JSON is recognised by its extension or its first byte.
 pub fn read(path: &Path, options: &ReadOptions) -> Result<Sheet> {
-    let (mut sheet, mut rows) = open(path, options)?;
+    let (sheet, rows) = open(path, options)?;
+    collect(sheet, rows)
+}
+
+/// A sheet with all its rows read in.
+fn collect(mut sheet: Sheet, mut rows: Rows) -> Result<Sheet> {
     for row in rows.by_ref() {
         sheet.rows.push(row?);
     }
@@ -130,11 +135,11 @@ pub fn open(path: &Path, options: &ReadOptions) -> Result<(Sheet, Rows)> {
     let io = |source| Error::Io { action: "read", path: path.to_owned(), source };
     let mut file = std::io::BufReader::new(std::fs::File::open(path).map_err(io)?);
     let peek = std::io::BufRead::fill_buf(&mut file).map_err(io)?;
-    if is_json(&ext, peek) && json_sheet::is_array(peek) {
-        let (sheet, rows) = json_sheet::open_array(&name, path)?;
-        return Ok((sheet, Rows::Json(rows)));
-    }
     if is_json(&ext, peek) {
+        if json_sheet::is_array(peek) {
+            let (sheet, rows) = json_sheet::open_array(&name, path)?;
+            return Ok((sheet, Rows::Json(rows)));
+        }
         let mut bytes = vec![];
         file.read_to_end(&mut bytes).map_err(io)?;
         let sheet = json_sheet::read(&name, &bytes, options)?;
@@ -149,7 +154,8 @@ pub fn read_bytes(name: &str, ext: &str, bytes: &[u8], options: &ReadOptions) ->
     if is_json(ext, bytes) {
         json_sheet::read(name, bytes, options)
     } else {
-        csv_sheet::read(name, bytes, options)
+        let (sheet, rows) = csv_sheet::open(name, Box::new(std::io::Cursor::new(bytes.to_vec())), options)?;
+        collect(sheet, Rows::Csv(Box::new(rows)))
     }
 }
 
