@@ -88,6 +88,10 @@ pub enum Command {
         /// Render only the rows whose number modulo N is K (K/N), to split a batch over machines.
         #[arg(long, value_name = "K/N", value_parser = parse_shard)]
         shard: Option<(usize, usize)>,
+        /// Reports one render process typesets before a fresh one takes over, which keeps
+        /// memory flat over long batches; 0 renders in this process.
+        #[arg(long, value_name = "N", default_value_t = 1000)]
+        reports_per_process: usize,
         #[command(flatten)]
         sources: Sources,
     },
@@ -132,6 +136,9 @@ pub enum Command {
         #[command(flatten)]
         sources: Sources,
     },
+    /// Renders the jobs `report` sends on standard input (started by `report`, not by hand).
+    #[command(name = "render-process", hide = true)]
+    RenderProcess,
 }
 
 /// How to read answer sheets: shared by report, check, group and mapping.

@@ -14,6 +14,7 @@ pub mod mapping;
 pub mod output;
 pub mod render;
 pub mod resolve;
+pub mod worker;
 
 use std::path::{Path, PathBuf};
 
@@ -24,7 +25,8 @@ use files::Files;
 use render::{Engine, PdfMeta};
 
 /// Where content, templates and fonts come from: the embedded defaults unless overridden.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Settings {
     /// A content folder that replaces the embedded handreiking.
     pub content: Option<PathBuf>,
@@ -355,6 +357,9 @@ pub struct ReportOptions {
     pub emit_data: Option<PathBuf>,
     /// Render only rows whose number modulo N is K: (K, N).
     pub shard: Option<(usize, usize)>,
+    /// Render in child processes, each replaced after a number of reports
+    /// (memory stays flat); in threads of this process when None.
+    pub processes: Option<worker::Processes>,
 }
 
 /// One input row's fate.
@@ -401,14 +406,70 @@ impl BatchOutcome {
 }
 
 /// A respondent with where it came from and the file it becomes.
+#[derive(serde::Serialize, serde::Deserialize)]
 struct Job {
     file: String,
     respondent: Respondent,
     /// The respondent's fields by name, for file names and the brand's texts.
     fields: std::collections::BTreeMap<String, String>,
     name: String,
-    /// Every character of the respondent's text has a font (PDF/UA and PDF/A allow no missing glyphs).
-    covered: bool,
+}
+
+/// Where and how reports are written; the same in every renderer.
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Target {
+    out_dir: PathBuf,
+    force: bool,
+    emit_data: Option<PathBuf>,
+    /// For reports whose respondent has no readable date.
+    timestamp: i64,
+}
+
+/// A job's result, with the characters of its text that no font has.
+struct Rendered {
+    row: RowResult,
+    missing: Vec<char>,
+}
+
+/// Renders jobs in threads of this process, sharing one engine.
+#[allow(clippy::too_many_arguments)]
+fn render_here(
+    engine: &Engine,
+    h: &Handreiking,
+    brand: &brand::Brand,
+    target: &Target,
+    threads: usize,
+    jobs: std::sync::mpsc::Receiver<Job>,
+    progress: &(dyn Fn(usize, usize) + Sync),
+    total: usize,
+) -> Vec<Rendered> {
+    let jobs = std::sync::Mutex::new(jobs);
+    let finished = std::sync::Mutex::new(Vec::with_capacity(total));
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| {
+                loop {
+                    let Ok(job) = jobs.lock().unwrap().recv() else { break };
+                    let rendered = render_job(engine, h, brand, target, job);
+                    let mut finished = finished.lock().unwrap();
+                    finished.push(rendered);
+                    progress(finished.len(), total);
+                }
+            });
+        }
+    });
+    finished.into_inner().unwrap()
+}
+
+/// One report: font coverage checked, typeset, written.
+fn render_job(engine: &Engine, h: &Handreiking, brand: &brand::Brand, target: &Target, job: Job) -> Rendered {
+    // Characters no font can show would silently become boxes: say which and where.
+    let missing = engine.missing_glyphs(&job.respondent.shown_text());
+    let outcome = render_one(engine, h, brand, &job, target, missing.is_empty());
+    let row =
+        RowResult { file: job.file, location: job.respondent.location, naam: job.respondent.naam, outcome };
+    Rendered { row, missing }
 }
 
 /// `handreiking report`: one PDF per respondent, rendered in parallel.
@@ -471,48 +532,33 @@ pub fn report(
             source,
         })?;
     }
+    // The engine is built here even when render processes do the work, so that
+    // a brand font or template problem stops the batch before anything is written.
     let engine = settings.engine(&brand)?;
-    let timestamp = settings.timestamp();
+    let target = Target {
+        out_dir: out_dir.to_owned(),
+        force: options.force,
+        emit_data: options.emit_data.clone(),
+        timestamp: settings.timestamp(),
+    };
     let threads = match options.jobs {
         0 => std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
         n => n,
     }
     .min(total.max(1));
 
-    // Second pass: rows streamed to the workers through a short queue, so
+    // Second pass: rows streamed to the renderers through a short queue, so
     // memory holds a few respondents at a time, not the whole sheet.
     let (send, receive) = std::sync::mpsc::sync_channel::<Job>(threads * 2);
-    let receive = std::sync::Mutex::new(receive);
-    let done = std::sync::atomic::AtomicUsize::new(0);
-    let finished = std::sync::Mutex::new(Vec::with_capacity(total));
-    let glyph_notes = std::sync::Mutex::new(vec![]);
-    let fed = std::thread::scope(|scope| {
-        for _ in 0..threads {
-            scope.spawn(|| {
-                loop {
-                    let Ok(mut job) = receive.lock().unwrap().recv() else { break };
-                    // Characters no font can show would silently become boxes: say which and where.
-                    let missing = engine.missing_glyphs(&job.respondent.shown_text());
-                    if !missing.is_empty() {
-                        glyph_notes.lock().unwrap().push((
-                            job.file.clone(),
-                            job.respondent.location,
-                            missing.clone(),
-                        ));
-                    }
-                    job.covered = missing.is_empty();
-                    let result = render_one(&engine, &h, &brand, &job, out_dir, options, timestamp);
-                    finished.lock().unwrap().push(RowResult {
-                        file: job.file,
-                        location: job.respondent.location,
-                        naam: job.respondent.naam,
-                        outcome: result,
-                    });
-                    let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-                    progress(n, total);
-                }
-            });
-        }
+    let (fed, rendered) = std::thread::scope(|scope| {
+        let renderers = scope.spawn(|| match &options.processes {
+            Some(processes) => {
+                drop(engine);
+                let setup = worker::Setup { settings: settings.clone(), target: target.clone(), threads };
+                worker::render_in_processes(processes, &setup, receive, progress, total)
+            }
+            None => Ok(render_here(&engine, &h, &brand, &target, threads, receive, progress, total)),
+        });
         let fed = inputs.iter().try_for_each(|input| {
             let file_name = input.display().to_string();
             stream_sheet(&h, input, &read_options, file.as_ref(), |location, reading| {
@@ -522,20 +568,26 @@ pub fn report(
                 let fields = name_fields(&respondent);
                 let name = namer.name(&fields)?;
                 if in_shard(location) {
-                    let job = Job { file: file_name.clone(), respondent, fields, name, covered: true };
-                    // Workers only stop when this sender is dropped.
-                    send.send(job).expect("workers wait for every job");
+                    let job = Job { file: file_name.clone(), respondent, fields, name };
+                    // A closed queue means the renderers stopped on an error, which is returned below.
+                    let _ = send.send(job);
                 }
                 Ok(())
             })
             .map(drop)
         });
         drop(send);
-        fed
+        (fed, renderers.join().expect("renderers do not panic"))
     });
+    let rendered = rendered?;
     fed?;
-    outcome.rows.extend(finished.into_inner().unwrap());
-    let mut glyph_notes = glyph_notes.into_inner().unwrap();
+    let mut glyph_notes = vec![];
+    for Rendered { row, missing } in rendered {
+        if !missing.is_empty() {
+            glyph_notes.push((row.file.clone(), row.location, missing));
+        }
+        outcome.rows.push(row);
+    }
     glyph_notes.sort();
     for (file, location, missing) in glyph_notes {
         let shown: Vec<String> = missing.iter().map(|c| format!("`{c}` (U+{:04X})", *c as u32)).collect();
@@ -575,18 +627,17 @@ fn render_one(
     h: &Handreiking,
     brand: &brand::Brand,
     job: &Job,
-    out_dir: &Path,
-    options: &ReportOptions,
-    timestamp: i64,
+    target: &Target,
+    covered: bool,
 ) -> RowOutcome {
-    let path = out_dir.join(&job.name);
-    if !options.force && path.exists() {
+    let path = target.out_dir.join(&job.name);
+    if !target.force && path.exists() {
         return RowOutcome::Failed(format!("{} exists already; use --force to overwrite it", path.display()));
     }
     let document = resolve::report(h, brand, &job.respondent, &job.fields);
     let data = serde_json::to_vec(&document).expect("document data serialises");
     let title = document.titel.clone();
-    if let Some(dir) = &options.emit_data {
+    if let Some(dir) = &target.emit_data {
         let json_path = dir.join(job.name.trim_end_matches(".pdf").to_string() + ".json");
         if let Err(e) = output::write_atomic(&json_path, &data) {
             return RowOutcome::Failed(e.to_string());
@@ -594,10 +645,10 @@ fn render_one(
     }
     let meta = PdfMeta {
         ident: format!("handreiking-report|{}|{}|{}", job.file, job.respondent.location, job.name),
-        timestamp: dates::parse(&job.respondent.datum).unwrap_or(timestamp),
+        timestamp: dates::parse(&job.respondent.datum).unwrap_or(target.timestamp),
         title: Some(title),
         author: if job.respondent.naam.is_empty() { vec![] } else { vec![job.respondent.naam.clone()] },
-        standards: job.covered,
+        standards: covered,
     };
     match engine
         .render("report.typ", data, &meta)

@@ -23,10 +23,16 @@ const EXIT_INTERRUPTED: i32 = 130;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // A render process is stopped by its parent, which says what happened.
+    let quiet = matches!(cli.command, Command::RenderProcess);
     // Finished files stay; the ones being written are removed, never left half-written.
-    let _ = ctrlc::set_handler(|| {
+    let _ = ctrlc::set_handler(move || {
+        // Writes are held first, so that no manifest appears while the render processes stop.
         let _writes = handreiking::output::abandon_writes();
-        messages::interrupted();
+        handreiking::worker::stop_processes();
+        if !quiet {
+            messages::interrupted();
+        }
         std::process::exit(EXIT_INTERRUPTED);
     });
     match run(cli) {
@@ -62,8 +68,30 @@ fn run(cli: Cli) -> Result<(), u8> {
                 return Err(EXIT_SOME_ROWS);
             }
         }
-        Command::Report { inputs, output, name, jobs, strict, force, sheet, emit_data, shard, sources } => {
+        Command::Report {
+            inputs,
+            output,
+            name,
+            jobs,
+            strict,
+            force,
+            sheet,
+            emit_data,
+            shard,
+            reports_per_process,
+            sources,
+        } => {
             let settings = settings(&sources)?;
+            let processes = match reports_per_process {
+                0 => None,
+                reports_each => Some(handreiking::worker::Processes {
+                    program: std::env::current_exe().map_err(|e| {
+                        messages::usage(&format!("cannot find this program to start render processes: {e}"));
+                        EXIT_FAILURE
+                    })?,
+                    reports_each,
+                }),
+            };
             let options = handreiking::ReportOptions {
                 name,
                 jobs: jobs.unwrap_or(0),
@@ -72,6 +100,7 @@ fn run(cli: Cli) -> Result<(), u8> {
                 sheets: sheet.options(),
                 emit_data,
                 shard,
+                processes,
             };
             let started = std::time::Instant::now();
             let progress = messages::Progress::new();
@@ -121,6 +150,10 @@ fn run(cli: Cli) -> Result<(), u8> {
         Command::Init { dir, force } => {
             let written = handreiking::init(&dir, force).map_err(fail)?;
             messages::initialised(&dir, &written);
+        }
+        Command::RenderProcess => {
+            handreiking::worker::serve(std::io::BufReader::new(std::io::stdin()), std::io::stdout())
+                .map_err(fail)?;
         }
         Command::CheckContent { sources } => {
             let settings = settings(&sources)?;

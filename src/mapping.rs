@@ -721,9 +721,8 @@ pub fn column_letter(mut col: usize) -> String {
     String::from_utf8(out).unwrap()
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Respondent {
-    #[serde(skip)]
     pub location: Location,
     pub naam: String,
     pub organisatie: String,

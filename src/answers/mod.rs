@@ -15,7 +15,7 @@ pub use csv_sheet::Delimiter;
 pub use json_sheet::flat_records;
 
 /// Where a row comes from, as the user would look it up.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Location {
     /// A spreadsheet row (the header is row 1).
     Row(usize),

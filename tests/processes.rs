@@ -1,0 +1,72 @@
+//! Render processes: a batch split over processes that are replaced every few
+//! reports gives the same reports as one process.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::Path;
+
+use common::{Pdf, pdfs, run, run_ok, scratch, squash};
+
+/// Seven respondents: more than two processes' worth at three reports each.
+fn sheet(dir: &Path) -> String {
+    let mut csv =
+        String::from("naam,organisatie,datum,R1V1,R1V2,R1V3,R2V1,R2V2,R3V1,R3V2,R4V1,R4V2,R4V3,R5V1,R5V2\n");
+    for i in 0..7 {
+        let answers: Vec<&str> = (0..12).map(|q| if (i + q) % 3 == 0 { "A" } else { "B" }).collect();
+        csv.push_str(&format!("Deelnemer {i},Stichting Wijkzorg {i},2026-03-1{i},{}\n", answers.join(",")));
+    }
+    let path = dir.join("zeven.csv");
+    std::fs::File::create(&path).unwrap().write_all(csv.as_bytes()).unwrap();
+    path.display().to_string()
+}
+
+fn hashes(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    pdfs(dir)
+        .iter()
+        .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read(p).unwrap()))
+        .collect()
+}
+
+#[test]
+fn reports_from_replaced_processes_equal_those_from_one_process() {
+    let base = scratch("proc-sheet");
+    let input = sheet(&base);
+    let recycled = scratch("proc-recycled");
+    let here = scratch("proc-here");
+    run_ok(&[
+        "report",
+        &input,
+        "-o",
+        recycled.to_str().unwrap(),
+        "--reports-per-process",
+        "3",
+        "--jobs",
+        "2",
+    ]);
+    run_ok(&["report", &input, "-o", here.to_str().unwrap(), "--reports-per-process", "0", "--jobs", "2"]);
+
+    let (a, b) = (hashes(&recycled), hashes(&here));
+    assert_eq!(a.len(), 7, "every respondent has a report: {:?}", a.keys());
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    for (name, bytes) in &a {
+        assert!(bytes == &b[name], "{name} differs between render processes and one process");
+    }
+    let pdf = Pdf::load(&recycled.join("Stichting Wijkzorg 6 - Deelnemer 6.pdf"));
+    assert!(squash(&pdf.all_text()).contains(&squash("Deelnemer 6")));
+
+    // The manifest lists every report once, in row order, whichever process wrote it.
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(recycled.join("manifest.json")).unwrap()).unwrap();
+    let rows = manifest["rows"].as_array().expect("a list of reports");
+    let numbers: Vec<u64> = rows.iter().map(|r| r["row"].as_u64().unwrap()).collect();
+    assert_eq!(numbers, (2..=8).collect::<Vec<_>>());
+}
+
+#[test]
+fn the_render_process_is_not_started_by_hand() {
+    let out = run(&["render-process"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("started by `handreiking report`"));
+}
