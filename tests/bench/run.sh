@@ -5,8 +5,8 @@
 #   tests/bench/run.sh [N] [BIG]      defaults: N=400 (the comparison), BIG=5000 (growth)
 #
 # Needs: a release build (made here), `typst` 0.15 on PATH or in $TYPST
-# (`cargo install typst-cli --version 0.15.1 --locked`), GNU time (/usr/bin/time).
-# Prints: wall time, reports/s, CPU time and peak memory of each, the throughput
+# (`cargo install typst-cli --version 0.15.1 --locked`), GNU time (/usr/bin/time), ps and pgrep.
+# Prints: wall time, reports/s, CPU time and peak memory (all processes) of each, the throughput
 # ratio, and handreiking at N=200 and N=BIG to show how cost grows.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -19,6 +19,7 @@ export SOURCE_DATE_EPOCH=1767225600
 
 command -v "$TYPST" >/dev/null || { echo "no typst CLI: install it with cargo install typst-cli --version 0.15.1 --locked, or set TYPST"; exit 2; }
 [ -x /usr/bin/time ] || { echo "needs GNU time (/usr/bin/time): apt-get install time"; exit 2; }
+command -v pgrep >/dev/null || { echo "needs ps and pgrep: apt-get install procps"; exit 2; }
 cargo build --release --quiet
 BIN=target/release/handreiking
 rm -rf "$WORK"; mkdir -p "$WORK"
