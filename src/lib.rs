@@ -557,7 +557,9 @@ pub fn report(
                 let setup = worker::Setup { settings: settings.clone(), target: target.clone(), threads };
                 worker::render_in_processes(processes, &setup, receive, progress, total)
             }
-            None => Ok(render_here(&engine, &h, &brand, &target, threads, receive, progress, total)),
+            None => {
+                Ok((render_here(&engine, &h, &brand, &target, threads, receive, progress, total), vec![]))
+            }
         });
         let fed = inputs.iter().try_for_each(|input| {
             let file_name = input.display().to_string();
@@ -579,8 +581,9 @@ pub fn report(
         drop(send);
         (fed, renderers.join().expect("renderers do not panic"))
     });
-    let rendered = rendered?;
+    let (rendered, render_notes) = rendered?;
     fed?;
+    outcome.notes.extend(render_notes);
     let mut glyph_notes = vec![];
     for Rendered { row, missing } in rendered {
         if !missing.is_empty() {

@@ -37,6 +37,19 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     })
 }
 
+/// Removes the temporary files a process that died (without cleaning up) left in `dir`.
+pub fn remove_parts_of(dir: &Path, pid: u32) {
+    let suffix = format!(".{pid}.part");
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with('.') && name.ends_with(&suffix) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
 /// Temporary files being written right now.
 static PARTS: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
 

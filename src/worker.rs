@@ -116,32 +116,48 @@ fn finished(child: &Child) {
     }
 }
 
-/// The parent's side: jobs handed to one render process after another.
+/// A job on its way to a render process, and how often a process died holding it.
+struct Sent {
+    job: Job,
+    tries: usize,
+}
+
+/// The parent's side: jobs handed to one render process after another. A process
+/// holds at most two jobs per thread that it has not answered yet, so one that
+/// dies (killed, or a crash in Typst) takes few with it; those are tried once more
+/// in the next process, and fail if that one dies holding them too.
 pub(crate) fn render_in_processes(
     processes: &Processes,
     setup: &Setup,
     jobs: Receiver<Job>,
     progress: &(dyn Fn(usize, usize) + Sync),
     total: usize,
-) -> Result<Vec<Rendered>> {
+) -> Result<(Vec<Rendered>, Vec<String>)> {
     let setup_line = serde_json::to_string(setup).expect("the setup serialises");
+    let in_flight = setup.threads.max(1) * 2;
     let results = Mutex::new(Vec::with_capacity(total));
-    let mut jobs = jobs.into_iter().peekable();
-    // A job taken for a process that had already gone; the next one gets it.
-    let mut carried: Option<Job> = None;
-    while carried.is_some() || jobs.peek().is_some() {
+    let mut notes = vec![];
+    let mut jobs = jobs.into_iter().map(|job| Sent { job, tries: 0 }).peekable();
+    // Jobs to send before new ones: held by a process that died, or taken for one that had gone.
+    let mut again: std::collections::VecDeque<Sent> = Default::default();
+    while !again.is_empty() || jobs.peek().is_some() {
         let mut child = start(processes)?;
         let stdin = child.stdin.take().expect("stdin is piped");
         let stdout = child.stdout.take().expect("stdout is piped");
-        // Jobs sent and not yet answered: failed if the process ends without them.
-        let pending = Mutex::new(std::collections::BTreeMap::new());
+        // Sent and not answered yet, by (file, row); `None` once the process's output has ended.
+        let pending = Mutex::new(Some(std::collections::BTreeMap::new()));
+        let answered_or_gone = std::sync::Condvar::new();
         let answered = std::thread::scope(|scope| {
             let reader = scope.spawn(|| {
                 let mut answered = 0;
                 for line in BufReader::new(stdout).lines() {
-                    let Ok(line) = line else { break };
-                    let Ok(done) = serde_json::from_str::<Done>(&line) else { break };
-                    pending.lock().unwrap().remove(&(done.file.clone(), done.location));
+                    let Some(done) = line.ok().and_then(|l| serde_json::from_str::<Done>(&l).ok()) else {
+                        break;
+                    };
+                    if let Some(pending) = pending.lock().unwrap().as_mut() {
+                        pending.remove(&(done.file.clone(), done.location));
+                    }
+                    answered_or_gone.notify_one();
                     let outcome = match done.outcome {
                         Outcome::Written { path, sha256 } => RowOutcome::Written { path, sha256 },
                         Outcome::Failed(message) => RowOutcome::Failed(message),
@@ -153,52 +169,81 @@ pub(crate) fn render_in_processes(
                     progress(results.len(), total);
                     answered += 1;
                 }
-                answered
+                let held = pending.lock().unwrap().take();
+                answered_or_gone.notify_one();
+                (answered, held.unwrap_or_default())
             });
             let mut stdin = std::io::BufWriter::new(stdin);
-            let mut sent = writeln!(stdin, "{setup_line}").and_then(|()| stdin.flush()).is_ok();
-            let first = carried.take();
-            for job in first.into_iter().chain(jobs.by_ref()).take(processes.reports_each) {
-                if !sent {
-                    carried = Some(job);
-                    break;
+            let mut open = writeln!(stdin, "{setup_line}").and_then(|()| stdin.flush()).is_ok();
+            let mut given = 0;
+            while open && given < processes.reports_each {
+                let Some(sent) = again.pop_front().or_else(|| jobs.next()) else { break };
+                let line = serde_json::to_string(&sent.job).expect("jobs serialise");
+                let mut pending = pending.lock().unwrap();
+                while pending.as_ref().is_some_and(|p| p.len() >= in_flight) {
+                    pending = answered_or_gone.wait(pending).unwrap();
                 }
-                let line = serde_json::to_string(&job).expect("jobs serialise");
-                pending.lock().unwrap().insert((job.file.clone(), job.respondent.location), job);
-                sent = writeln!(stdin, "{line}").and_then(|()| stdin.flush()).is_ok();
+                let Some(waiting) = pending.as_mut() else {
+                    again.push_front(sent);
+                    break;
+                };
+                waiting.insert((sent.job.file.clone(), sent.job.respondent.location), sent);
+                drop(pending);
+                open = writeln!(stdin, "{line}").and_then(|()| stdin.flush()).is_ok();
+                given += 1;
             }
             // End of input: the process finishes what it has and exits.
             drop(stdin);
             reader.join().expect("the result reader does not panic")
         });
+        let (answered, held) = answered;
         let status = child.wait();
         finished(&child);
         let status = match status {
-            Ok(status) => status.to_string(),
-            Err(e) => e.to_string(),
+            Ok(status) if status.success() => status,
+            Ok(status) => {
+                // Nothing a dead process was writing may stay.
+                let target = &setup.target;
+                for dir in std::iter::once(&target.out_dir).chain(&target.emit_data) {
+                    crate::output::remove_parts_of(dir, child.id());
+                }
+                // An exit code of its own (not a signal) before any report: it could not start.
+                if answered == 0 && status.code().is_some() {
+                    return Err(Error::Usage(format!(
+                        "the render process ({} {SUBCOMMAND}) could not start ({status})",
+                        processes.program.display()
+                    )));
+                }
+                status
+            }
+            Err(e) => return Err(Error::Usage(format!("lost track of a render process: {e}"))),
         };
-        let pending = pending.into_inner().unwrap();
-        if answered == 0 && !pending.is_empty() {
-            return Err(Error::Usage(format!(
-                "the render process ({} {SUBCOMMAND}) ended without rendering anything ({status})",
-                processes.program.display()
-            )));
+        if !held.is_empty() {
+            notes.push(format!(
+                "a render process stopped ({status}) holding {} report(s); each is tried once more in a fresh one",
+                held.len()
+            ));
         }
         let mut results = results.lock().unwrap();
-        for (_, job) in pending {
+        for (_, mut sent) in held {
+            if sent.tries == 0 {
+                sent.tries += 1;
+                again.push_back(sent);
+                continue;
+            }
+            let job = sent.job;
+            let message = format!("the render process stopped twice while holding this report ({status})");
             let row = RowResult {
                 file: job.file,
                 location: job.respondent.location,
                 naam: job.respondent.naam,
-                outcome: RowOutcome::Failed(format!(
-                    "the render process stopped before this report ({status})"
-                )),
+                outcome: RowOutcome::Failed(message),
             };
             results.push(Rendered { row, missing: vec![] });
             progress(results.len(), total);
         }
     }
-    Ok(results.into_inner().unwrap())
+    Ok((results.into_inner().unwrap(), notes))
 }
 
 /// The child's side: reads the setup and then jobs from `input`, renders them

@@ -70,3 +70,62 @@ fn the_render_process_is_not_started_by_hand() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("started by `handreiking report`"));
 }
+
+/// The pid of a child process of `parent` (from /proc), once it is there.
+fn child_of(parent: u32) -> Option<u32> {
+    std::fs::read_dir("/proc").ok()?.flatten().find_map(|entry| {
+        let stat = std::fs::read_to_string(entry.path().join("stat")).ok()?;
+        // pid (comm) state ppid …; comm may hold spaces, so split after its ')'.
+        let after = &stat[stat.rfind(')')? + 2..];
+        let ppid: u32 = after.split(' ').nth(1)?.parse().ok()?;
+        (ppid == parent).then(|| entry.file_name().to_str()?.parse().ok()).flatten()
+    })
+}
+
+#[test]
+fn a_render_process_that_dies_loses_no_report() {
+    use std::time::{Duration, Instant};
+    let dir = scratch("proc-killed");
+    let mut csv = String::from("naam,organisatie,R1V1,R1V2,R2V1,R3V1,R4V1,R5V1\n");
+    for i in 0..100 {
+        csv.push_str(&format!("Deelnemer {i},Zorggroep {i},A,B,A,B,A,B\n"));
+    }
+    let input = dir.join("honderd.csv");
+    std::fs::write(&input, csv).unwrap();
+    let out = dir.join("out");
+    let parent = common::bin()
+        .args(["report", input.to_str().unwrap(), "-o", out.to_str().unwrap(), "--jobs", "2"])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while common::pdfs_if_any(&out).len() < 3 {
+        assert!(start.elapsed() < Duration::from_secs(300), "no reports appeared");
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let renderer = child_of(parent.id()).expect("a render process is running");
+    // SAFETY: kills a process this test started (through the parent), as the OOM killer would.
+    assert_eq!(unsafe { libc::kill(renderer as libc::pid_t, libc::SIGKILL) }, 0);
+    let output = parent.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    // The reports it held were rendered again by a fresh process, and the user is told.
+    assert!(output.status.success(), "{stderr}");
+    assert!(stderr.contains("a render process stopped"), "{stderr}");
+
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    let rows = manifest["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 100, "every row is accounted for");
+    assert!(rows.iter().all(|r| r["status"] == "written"), "{rows:?}");
+    // What the killed process was writing is gone.
+    let names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.iter().all(|n| n.ends_with(".pdf") || n == "manifest.json"), "left behind: {names:?}");
+    let pdfs = pdfs(&out);
+    assert_eq!(pdfs.len(), 100);
+    for pdf in pdfs {
+        assert!(Pdf::load(&pdf).text[0].contains("Deelnemer"));
+    }
+}
