@@ -363,7 +363,7 @@ pub struct ReportOptions {
 }
 
 /// One input row's fate.
-#[derive(Debug)]
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub enum RowOutcome {
     Written {
         path: PathBuf,
@@ -376,7 +376,7 @@ pub enum RowOutcome {
     Failed(String),
 }
 
-#[derive(Debug)]
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub struct RowResult {
     pub file: String,
     pub location: Location,
@@ -427,13 +427,14 @@ struct Target {
 }
 
 /// A job's result, with the characters of its text that no font has.
+#[derive(serde::Serialize, serde::Deserialize)]
 struct Rendered {
     row: RowResult,
     missing: Vec<char>,
 }
 
-/// Renders jobs in threads of this process, sharing one engine.
-#[allow(clippy::too_many_arguments)]
+/// Renders jobs in threads of this process, sharing one engine, and hands
+/// each result to `done` as it is ready (in `report`, or in a render process).
 fn render_here(
     engine: &Engine,
     h: &Handreiking,
@@ -441,25 +442,19 @@ fn render_here(
     target: &Target,
     threads: usize,
     jobs: std::sync::mpsc::Receiver<Job>,
-    progress: &(dyn Fn(usize, usize) + Sync),
-    total: usize,
-) -> Vec<Rendered> {
+    done: &(dyn Fn(Rendered) + Sync),
+) {
     let jobs = std::sync::Mutex::new(jobs);
-    let finished = std::sync::Mutex::new(Vec::with_capacity(total));
     std::thread::scope(|scope| {
-        for _ in 0..threads {
+        for _ in 0..threads.max(1) {
             scope.spawn(|| {
                 loop {
                     let Ok(job) = jobs.lock().unwrap().recv() else { break };
-                    let rendered = render_job(engine, h, brand, target, job);
-                    let mut finished = finished.lock().unwrap();
-                    finished.push(rendered);
-                    progress(finished.len(), total);
+                    done(render_job(engine, h, brand, target, job));
                 }
             });
         }
     });
-    finished.into_inner().unwrap()
 }
 
 /// One report: font coverage checked, typeset, written.
@@ -558,7 +553,13 @@ pub fn report(
                 worker::render_in_processes(processes, &setup, receive, progress, total)
             }
             None => {
-                Ok((render_here(&engine, &h, &brand, &target, threads, receive, progress, total), vec![]))
+                let finished = std::sync::Mutex::new(Vec::with_capacity(total));
+                render_here(&engine, &h, &brand, &target, threads, receive, &|rendered| {
+                    let mut finished = finished.lock().unwrap();
+                    finished.push(rendered);
+                    progress(finished.len(), total);
+                });
+                Ok((finished.into_inner().unwrap(), vec![]))
             }
         });
         let fed = inputs.iter().try_for_each(|input| {

@@ -753,7 +753,7 @@ impl Respondent {
 }
 
 /// A cell that could not be read as an answer.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CellProblem {
     pub location: Location,
     pub column: String,

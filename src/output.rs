@@ -19,7 +19,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         source,
     })?;
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.{}.part", std::process::id()));
+    let tmp = dir.join(format!(".{name}{}", part_suffix(std::process::id())));
     parts().push(tmp.clone());
     let result = (|| {
         let mut file = std::fs::File::create(&tmp)?;
@@ -37,9 +37,14 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     })
 }
 
+/// How a process's temporary files end: `.<name>.<pid>.part`.
+fn part_suffix(pid: u32) -> String {
+    format!(".{pid}.part")
+}
+
 /// Removes the temporary files a process that died (without cleaning up) left in `dir`.
 pub fn remove_parts_of(dir: &Path, pid: u32) {
-    let suffix = format!(".{pid}.part");
+    let suffix = part_suffix(pid);
     let Ok(entries) = std::fs::read_dir(dir) else { return };
     for entry in entries.flatten() {
         let name = entry.file_name();

@@ -18,7 +18,6 @@ use std::sync::mpsc::Receiver;
 
 use serde::{Deserialize, Serialize};
 
-use crate::answers::Location;
 use crate::error::{Error, Result};
 use crate::{Job, Rendered, RowOutcome, RowResult, Settings, Target};
 
@@ -42,22 +41,6 @@ pub(crate) struct Setup {
     pub settings: Settings,
     pub target: Target,
     pub threads: usize,
-}
-
-/// One result line.
-#[derive(Serialize, Deserialize)]
-struct Done {
-    file: String,
-    location: Location,
-    naam: String,
-    outcome: Outcome,
-    missing: Vec<char>,
-}
-
-#[derive(Serialize, Deserialize)]
-enum Outcome {
-    Written { path: PathBuf, sha256: String },
-    Failed(String),
 }
 
 /// Running render processes, so that an interrupted parent can stop them.
@@ -151,21 +134,16 @@ pub(crate) fn render_in_processes(
             let reader = scope.spawn(|| {
                 let mut answered = 0;
                 for line in BufReader::new(stdout).lines() {
-                    let Some(done) = line.ok().and_then(|l| serde_json::from_str::<Done>(&l).ok()) else {
+                    let Some(rendered) = line.ok().and_then(|l| serde_json::from_str::<Rendered>(&l).ok())
+                    else {
                         break;
                     };
                     if let Some(pending) = pending.lock().unwrap().as_mut() {
-                        pending.remove(&(done.file.clone(), done.location));
+                        pending.remove(&(rendered.row.file.clone(), rendered.row.location));
                     }
                     answered_or_gone.notify_one();
-                    let outcome = match done.outcome {
-                        Outcome::Written { path, sha256 } => RowOutcome::Written { path, sha256 },
-                        Outcome::Failed(message) => RowOutcome::Failed(message),
-                    };
-                    let row =
-                        RowResult { file: done.file, location: done.location, naam: done.naam, outcome };
                     let mut results = results.lock().unwrap();
-                    results.push(Rendered { row, missing: done.missing });
+                    results.push(rendered);
                     progress(results.len(), total);
                     answered += 1;
                 }
@@ -248,10 +226,9 @@ pub(crate) fn render_in_processes(
 
 /// The child's side: reads the setup and then jobs from `input`, renders them
 /// in the setup's number of threads, and writes a result line per job.
-pub fn serve(input: impl BufRead + Send, output: impl Write + Send) -> Result<()> {
-    let input = Mutex::new(input);
+pub fn serve(mut input: impl BufRead + Send, output: impl Write + Send) -> Result<()> {
     let mut line = String::new();
-    input.lock().unwrap().read_line(&mut line).map_err(|e| Error::Usage(format!("no setup line: {e}")))?;
+    input.read_line(&mut line).map_err(|e| Error::Usage(format!("no setup line: {e}")))?;
     let setup: Setup = serde_json::from_str(&line).map_err(|e| {
         Error::Usage(format!("{SUBCOMMAND} is started by `handreiking report`, not by hand ({e})"))
     })?;
@@ -259,34 +236,22 @@ pub fn serve(input: impl BufRead + Send, output: impl Write + Send) -> Result<()
     let brand = setup.settings.brand()?;
     let engine = setup.settings.engine(&brand)?;
     let output = Mutex::new(output);
+    let (send, receive) = std::sync::mpsc::sync_channel::<Job>(setup.threads.max(1));
     std::thread::scope(|scope| {
-        for _ in 0..setup.threads.max(1) {
-            scope.spawn(|| {
-                loop {
-                    let mut line = String::new();
-                    match input.lock().unwrap().read_line(&mut line) {
-                        Ok(0) | Err(_) => break,
-                        Ok(_) => {}
-                    }
-                    let Ok(job) = serde_json::from_str::<Job>(&line) else { break };
-                    let Rendered { row, missing } =
-                        crate::render_job(&engine, &h, &brand, &setup.target, job);
-                    let outcome = match row.outcome {
-                        RowOutcome::Written { path, sha256 } => Outcome::Written { path, sha256 },
-                        RowOutcome::Failed(message) => Outcome::Failed(message),
-                        RowOutcome::Bad(_) => unreachable!("bad rows are never sent to be rendered"),
-                    };
-                    let done =
-                        Done { file: row.file, location: row.location, naam: row.naam, outcome, missing };
-                    let line = serde_json::to_string(&done).expect("results serialise");
-                    let mut output = output.lock().unwrap();
-                    // A closed output means the parent is gone: nothing to report to.
-                    if writeln!(output, "{line}").and_then(|()| output.flush()).is_err() {
-                        break;
-                    }
+        scope.spawn(move || {
+            for line in input.lines() {
+                let Some(job) = line.ok().and_then(|l| serde_json::from_str::<Job>(&l).ok()) else { break };
+                if send.send(job).is_err() {
+                    break;
                 }
-            });
-        }
+            }
+        });
+        crate::render_here(&engine, &h, &brand, &setup.target, setup.threads, receive, &|rendered| {
+            let line = serde_json::to_string(&rendered).expect("results serialise");
+            let mut output = output.lock().unwrap();
+            // A closed output means the parent is gone; its end of our input closes too.
+            let _ = writeln!(output, "{line}").and_then(|()| output.flush());
+        });
     });
     Ok(())
 }
