@@ -174,13 +174,14 @@ impl Loader<'_> {
             }
         };
         let body_line = 3 + yaml.lines().count();
-        match serde_yaml::from_str::<T>(yaml) {
+        match serde_saphyr::from_str::<T>(yaml) {
             Ok(meta) => Some((meta, body.to_string(), body_line)),
             Err(e) => {
                 // The YAML starts on line 2 of the file.
-                let line = e.location().map(|l| l.line() + 1);
-                let message = e.to_string();
-                let message = message.split(" at line ").next().unwrap_or(&message).to_string();
+                let line = e.location().map(|l| l.line() as usize + 1);
+                // The bare message: the file and line are said by the problem itself.
+                let message = e.without_snippet().to_string();
+                let message = message.split(" at line ").next().unwrap_or(&message).trim().to_string();
                 self.problem(rel, line.or(Some(2)), format!("front matter: {message}"));
                 None
             }
