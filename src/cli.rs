@@ -60,9 +60,9 @@ pub enum Command {
         #[command(flatten)]
         sources: Sources,
     },
-    /// One PDF advice report per respondent of one or more answer sheets (CSV or JSON).
+    /// One PDF advice report per respondent of one or more answer sheets (CSV, JSON or workbook).
     Report {
-        /// Answer sheets: CSV (`,` `;` or tab; UTF-8 or Windows-1252) or JSON.
+        /// Answer sheets: CSV (`,` `;` or tab; UTF-8 or Windows-1252), JSON, or workbooks (.xlsx, .xls, .ods).
         #[arg(required = true, value_name = "INPUT")]
         inputs: Vec<PathBuf>,
         /// The folder to write the reports to (created when missing).
@@ -153,6 +153,9 @@ pub struct SheetArgs {
     /// A mapping file (TOML) that says which column is which question and what values mean.
     #[arg(long, value_name = "FILE")]
     pub mapping: Option<PathBuf>,
+    /// The sheet of a workbook to read (default: the first visible sheet with question columns).
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
 }
 
 impl SheetArgs {
@@ -162,6 +165,7 @@ impl SheetArgs {
                 delimiter: self.delimiter,
                 header_rows: self.header_rows,
                 encoding: None,
+                sheet: self.sheet.clone(),
             },
             mapping: self.mapping.clone(),
         }

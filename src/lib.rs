@@ -217,29 +217,45 @@ impl SheetOptions {
         if read.header_rows.is_none() {
             read.header_rows = file.source.header_rows;
         }
+        if read.sheet.is_none() {
+            read.sheet = file.source.sheet.clone();
+        }
         Ok((read, Some(file)))
     }
 }
 
 /// Opens one answer sheet, finds what its columns mean, and passes every row,
-/// as it is read and understood, to `each`. Returns the header part, with the
-/// notes from reading, the mapping and the tally of values.
+/// as it is read and understood, to `each`, with the name of the file (and of
+/// the sheet, in a workbook) as messages give it. Returns the header part,
+/// with the notes from reading, the mapping and the tally of values.
 pub fn stream_sheet(
     h: &Handreiking,
     path: &Path,
     options: &ReadOptions,
     file: Option<&mapping::MappingFile>,
-    mut each: impl FnMut(Location, mapping::Reading) -> Result<()>,
+    mut each: impl FnMut(&str, Location, mapping::Reading) -> Result<()>,
 ) -> Result<(Sheet, Mapping, mapping::Tally)> {
-    let (mut sheet, mut rows) = answers::open(path, options)?;
+    let (mut sheet, mut rows) = answers::open(path, options, &question_columns(h, file))?;
     let mapping = mapping::detect(&sheet, h, file)?;
     let mut tally = mapping::Tally::default();
     for row in rows.by_ref() {
         let row = row?;
-        each(row.location, mapping::interpret_row(&row, &sheet.headers, &mapping, h, &mut tally))?;
+        each(
+            &sheet.file,
+            row.location,
+            mapping::interpret_row(&row, &sheet.headers, &mapping, h, &mut tally),
+        )?;
     }
     sheet.notes.extend(rows.notes());
     Ok((sheet, mapping, tally))
+}
+
+/// How many question columns a sheet's header has, for choosing a workbook's sheet.
+fn question_columns<'a>(
+    h: &'a Handreiking,
+    file: Option<&'a mapping::MappingFile>,
+) -> impl Fn(&Sheet) -> usize + 'a {
+    move |sheet| mapping::detect_all(sheet, h, file).0.questions.len()
 }
 
 /// Reads one answer sheet against the handreiking, summing it up.
@@ -254,7 +270,7 @@ pub fn read_sheet(
         h.vragen().map(|(_, v)| (v.id.clone(), [0; 3])).collect();
     let (mut respondents, mut empty_rows, mut bad_row_count, mut bad_cell_count) = (0, 0, 0, 0);
     let mut bad_rows = vec![];
-    let (sheet, mapping, tally) = stream_sheet(h, path, options, file, |location, reading| {
+    let (sheet, mapping, tally) = stream_sheet(h, path, options, file, |_, location, reading| {
         match reading {
             Reading::Empty => empty_rows += 1,
             Reading::Respondent(r) => {
@@ -310,8 +326,7 @@ pub fn check(
 pub fn suggest_mapping(settings: &Settings, input: &Path, options: &SheetOptions) -> Result<String> {
     let h = load_content(settings)?;
     let (read, file) = options.load(&h)?;
-    let _ = file;
-    let sheet = answers::read(input, &read)?;
+    let sheet = answers::read(input, &read, &question_columns(&h, file.as_ref()))?;
     Ok(mapping::suggestion(&sheet, &h, &read))
 }
 
@@ -488,19 +503,20 @@ pub fn report(
     // row stops the batch before any report is written. Rows are not kept.
     let mut total = 0;
     for input in inputs {
-        let (sheet, _, _) = stream_sheet(&h, input, &read_options, file.as_ref(), |location, reading| {
-            match reading {
-                mapping::Reading::Respondent(_) if in_shard(location) => total += 1,
-                mapping::Reading::Bad(problems) if in_shard(location) => outcome.rows.push(RowResult {
-                    file: input.display().to_string(),
-                    location,
-                    naam: String::new(),
-                    outcome: RowOutcome::Bad(problems),
-                }),
-                _ => {}
-            }
-            Ok(())
-        })?;
+        let (sheet, _, _) =
+            stream_sheet(&h, input, &read_options, file.as_ref(), |name, location, reading| {
+                match reading {
+                    mapping::Reading::Respondent(_) if in_shard(location) => total += 1,
+                    mapping::Reading::Bad(problems) if in_shard(location) => outcome.rows.push(RowResult {
+                        file: name.to_string(),
+                        location,
+                        naam: String::new(),
+                        outcome: RowOutcome::Bad(problems),
+                    }),
+                    _ => {}
+                }
+                Ok(())
+            })?;
         outcome.notes.extend(sheet.notes.iter().map(|n| format!("{}: {n}", sheet.file)));
     }
     if total == 0 && outcome.rows.is_empty() {
@@ -563,15 +579,14 @@ pub fn report(
             }
         });
         let fed = inputs.iter().try_for_each(|input| {
-            let file_name = input.display().to_string();
-            stream_sheet(&h, input, &read_options, file.as_ref(), |location, reading| {
+            stream_sheet(&h, input, &read_options, file.as_ref(), |file_name, location, reading| {
                 let mapping::Reading::Respondent(respondent) = reading else { return Ok(()) };
                 // Every row is named, in every shard, so that names (and their
                 // collision suffixes) are the same however the batch is split.
                 let fields = name_fields(&respondent);
                 let name = namer.name(&fields)?;
                 if in_shard(location) {
-                    let job = Job { file: file_name.clone(), respondent, fields, name };
+                    let job = Job { file: file_name.to_string(), respondent, fields, name };
                     // A closed queue means the renderers stopped on an error, which is returned below.
                     let _ = send.send(job);
                 }
@@ -710,12 +725,12 @@ pub fn group(
     let mut bad_rows = 0;
     let mut problems = vec![];
     for input in inputs {
-        stream_sheet(&h, input, &read, file.as_ref(), |_, reading| {
+        stream_sheet(&h, input, &read, file.as_ref(), |name, _, reading| {
             match reading {
                 mapping::Reading::Respondent(r) => respondents.push(r),
                 mapping::Reading::Bad(ps) => {
                     bad_rows += 1;
-                    problems.extend(ps.iter().map(|p| format!("{}: {p}", input.display())));
+                    problems.extend(ps.iter().map(|p| format!("{name}: {p}")));
                 }
                 mapping::Reading::Empty => {}
             }

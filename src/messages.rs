@@ -134,11 +134,17 @@ pub fn check(h: &Handreiking, sheets: &[handreiking::ReadSheet]) -> usize {
         for (field, c) in &s.mapping.fields {
             out!("    {:<36} → {}", cols(c), field.name());
         }
+        for (field, c) in &s.mapping.fallbacks {
+            out!("    {:<36} → {} (where the question above is left empty)", cols(c), field.name());
+        }
         for q in &s.mapping.questions {
-            let how = match q.how {
+            let how = match &q.how {
                 How::File => "mapping file".to_string(),
                 How::Id => "id".to_string(),
-                How::Text(score) => format!("text {:.0}%", score * 100.0),
+                How::Text { score, part: None } => format!("text {:.0}%", score * 100.0),
+                How::Text { score, part: Some(part) } => {
+                    format!("text {:.0}% in {}", score * 100.0, quoted(part))
+                }
             };
             out!("    {:<36} → question {} ({how})", cols(&[q.col]), q.id);
         }

@@ -7,7 +7,7 @@ use std::str::FromStr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use super::{Encoding, Location, ReadOptions, Row, Sheet, unreadable};
+use super::{Encoding, Location, ReadOptions, Row, Sheet, header, unreadable};
 use crate::error::Result;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -121,44 +121,33 @@ pub(super) fn open(
     };
 
     // Enough rows to recognise a survey tool's header block.
-    let mut first: Vec<Vec<String>> = vec![];
-    while first.len() < 3 {
+    let mut first: Vec<(usize, Vec<String>)> = vec![];
+    let wanted = options.header_rows.unwrap_or(0).max(header::LOOKAHEAD);
+    while first.len() < wanted {
         match rows.next_record()? {
-            Some(cells) => first.push(cells),
+            Some(cells) => first.push((rows.number, cells)),
             None => break,
         }
     }
     if first.is_empty() {
         return Err(unreadable(name, None, "the file has no header row", ""));
     }
-    let (header_rows, layout) = match options.header_rows {
-        Some(n) => (n.max(1), None),
-        None => detect_layout(&first),
-    };
-    if let Some(layout) = layout {
-        notes.push(format!("recognised a {layout} export ({header_rows} header rows)"));
-    }
-    // A forced header block taller than three rows: read the rest of it now.
-    while first.len() < header_rows {
-        match rows.next_record()? {
-            Some(cells) => first.push(cells),
-            None => break,
-        }
-    }
-    let mut first = first.into_iter();
-    let mut headers: Vec<String> = first.next().unwrap().iter().map(|h| clean_header(h)).collect();
-    let extra_headers: Vec<Vec<String>> =
-        first.by_ref().take(header_rows - 1).map(|r| r.iter().map(|h| clean_header(h)).collect()).collect();
-    // Spreadsheets save empty columns after the last one used.
-    while headers.last().is_some_and(|h| h.is_empty()) {
-        headers.pop();
-    }
-    rows.width = headers.len();
-    rows.ahead = first
-        .enumerate()
-        .map(|(i, cells)| Row { location: Location::Row(header_rows + i + 1), cells: rows.trimmed(cells) })
+    let (block, found) = header::split(first, options.header_rows);
+    notes.extend(found);
+    rows.width = block.headers.len();
+    rows.ahead = block
+        .rest
+        .into_iter()
+        .map(|(number, cells)| Row { location: Location::Row(number), cells: rows.trimmed(cells) })
         .collect();
-    let sheet = Sheet { file: name.to_string(), headers, extra_headers, layout, rows: vec![], notes };
+    let sheet = Sheet {
+        file: name.to_string(),
+        headers: block.headers,
+        extra_headers: block.extra_headers,
+        layout: block.layout,
+        rows: vec![],
+        notes,
+    };
     Ok((sheet, rows))
 }
 
@@ -287,46 +276,6 @@ impl Read for Bounded {
 
 fn io_error(name: &str, e: std::io::Error) -> crate::Error {
     unreadable(name, None, format!("cannot read the file: {e}"), "")
-}
-
-/// Header cells as survey tools write them: trimmed, HTML line breaks and tags
-/// (SurveyMonkey) turned into spaces.
-fn clean_header(h: &str) -> String {
-    let mut out = String::new();
-    let mut in_tag = false;
-    for c in h.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => {
-                in_tag = false;
-                out.push(' ');
-            }
-            _ if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// Survey tools that put more than one header row above the answers.
-fn detect_layout(rows: &[Vec<String>]) -> (usize, Option<&'static str>) {
-    let row = |i: usize| rows.get(i).map(Vec::as_slice).unwrap_or(&[]);
-    if row(2).iter().any(|c| c.trim_start().starts_with("{\"ImportId\"")) {
-        return (3, Some("Qualtrics"));
-    }
-    if row(0).first().is_some_and(|c| c.trim() == "V1")
-        && row(1).first().is_some_and(|c| c.trim() == "ResponseID")
-    {
-        return (2, Some("Qualtrics (legacy)"));
-    }
-    let second = row(1);
-    let labels = ["Response", "Open-Ended Response", "Antwoord", "Open antwoord"];
-    if second.iter().any(|c| labels.contains(&c.trim()))
-        && second.first().is_some_and(|c| c.trim().is_empty())
-    {
-        return (2, Some("SurveyMonkey"));
-    }
-    (1, None)
 }
 
 /// The delimiter that splits the header row into the most columns (outside quotes).

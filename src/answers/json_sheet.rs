@@ -5,7 +5,7 @@ use std::path::Path;
 
 use serde_json::{Map, Value};
 
-use super::{Location, ReadOptions, Row, Sheet, unreadable};
+use super::{Location, ReadOptions, Row, Sheet, Streamed, unreadable};
 use crate::error::Result;
 
 const SHAPE: &str = "each respondent is {\"respondent\": {\"naam\": …, \"organisatie\": …, \"datum\": …}, \"answers\": {\"R1V1\": \"A\", …}}";
@@ -91,7 +91,7 @@ pub(super) fn is_array(start: &[u8]) -> bool {
 /// the columns (and finds any mistake before a report is made), then a reader
 /// thread hands the rows over a few at a time. Memory stays bounded however
 /// many respondents the file holds.
-pub(super) fn open_array(name: &str, path: &Path) -> Result<(Sheet, JsonRows)> {
+pub(super) fn open_array(name: &str, path: &Path) -> Result<(Sheet, Streamed)> {
     let mut headers: Vec<String> = vec![];
     let mut seen = std::collections::HashSet::new();
     for_each_element(name, path, |i, value| {
@@ -104,10 +104,9 @@ pub(super) fn open_array(name: &str, path: &Path) -> Result<(Sheet, JsonRows)> {
     })?;
     let columns: std::collections::HashMap<String, usize> =
         headers.iter().enumerate().map(|(i, h)| (h.clone(), i)).collect();
-    let (send, receive) = std::sync::mpsc::sync_channel(64);
     let (name_, path) = (name.to_string(), path.to_owned());
-    std::thread::spawn(move || {
-        let result = for_each_element(&name_, &path, |i, value| {
+    let rows = Streamed::spawn(vec![], move |send| {
+        for_each_element(&name_, &path, |i, value| {
             let location = Location::Record(i + 1);
             let mut cells = vec![String::new(); columns.len()];
             for (header, text) in record_cells(&name_, location, &value)? {
@@ -117,11 +116,8 @@ pub(super) fn open_array(name: &str, path: &Path) -> Result<(Sheet, JsonRows)> {
                 }
             }
             // The reader stopped listening (an error elsewhere): stop reading.
-            send.send(Ok(Row { location, cells })).map_err(|_| crate::Error::Usage(String::new()))
-        });
-        if let Err(e) = result {
-            let _ = send.send(Err(e));
-        }
+            if send(Row { location, cells }) { Ok(()) } else { Err(crate::Error::Usage(String::new())) }
+        })
     });
     let sheet = Sheet {
         file: name.to_string(),
@@ -131,18 +127,7 @@ pub(super) fn open_array(name: &str, path: &Path) -> Result<(Sheet, JsonRows)> {
         rows: vec![],
         notes: vec![],
     };
-    Ok((sheet, JsonRows(receive)))
-}
-
-/// The rows of a JSON array, from the reader thread.
-pub struct JsonRows(std::sync::mpsc::Receiver<Result<Row>>);
-
-impl Iterator for JsonRows {
-    type Item = Result<Row>;
-
-    fn next(&mut self) -> Option<Result<Row>> {
-        self.0.recv().ok()
-    }
+    Ok((sheet, rows))
 }
 
 /// Calls `each` with every element of the file's top-level array, parsed one at a time.

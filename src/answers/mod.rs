@@ -1,9 +1,13 @@
-//! Reading answer sheets: CSV (any delimiter, UTF-8 or Windows-1252) and JSON,
-//! into one shape: a header and rows of raw cells, each row with the number a
-//! spreadsheet shows for it. What the cells mean is `mapping`'s business.
+//! Reading answer sheets: CSV (any delimiter, UTF-8, UTF-16 or Windows-1252),
+//! JSON and workbooks (.xlsx, .xlsm, .xlsb, .xls, .ods), recognised by their
+//! content, into one shape: a header and rows of raw cells, each row with the
+//! number a spreadsheet shows for it. What the cells mean is `mapping`'s business.
 
 mod csv_sheet;
+mod header;
 mod json_sheet;
+pub mod kind;
+mod workbook;
 
 use std::fmt;
 use std::io::Read;
@@ -80,6 +84,8 @@ pub struct ReadOptions {
     pub header_rows: Option<usize>,
     /// Overrides encoding detection.
     pub encoding: Option<Encoding>,
+    /// The sheet of a workbook to read; the first visible one with question columns when None.
+    pub sheet: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -110,9 +116,9 @@ impl Sheet {
     }
 }
 
-/// Reads a whole CSV or JSON answer sheet; JSON is recognised by its extension or its first byte.
-pub fn read(path: &Path, options: &ReadOptions) -> Result<Sheet> {
-    let (sheet, rows) = open(path, options)?;
+/// Reads a whole answer sheet (tests, `mapping`); `fit` as for [`open`].
+pub fn read(path: &Path, options: &ReadOptions, fit: &dyn Fn(&Sheet) -> usize) -> Result<Sheet> {
+    let (sheet, rows) = open(path, options, fit)?;
     collect(sheet, rows)
 }
 
@@ -126,32 +132,61 @@ fn collect(mut sheet: Sheet, mut rows: Rows) -> Result<Sheet> {
 }
 
 /// Opens a sheet: its header part (with `rows` empty) and its rows as a
-/// stream. A CSV file, or a JSON array of respondents, is read as it is
-/// consumed, so memory stays bounded however many rows it has; other JSON
-/// (one respondent, survey-tool exports) is parsed whole.
-pub fn open(path: &Path, options: &ReadOptions) -> Result<(Sheet, Rows)> {
+/// stream. What the file is comes from its content, not its name. A CSV file,
+/// a JSON array of respondents or an .xlsx sheet is read as it is consumed,
+/// so memory stays bounded however many rows it has; other JSON (one
+/// respondent, survey-tool exports) is parsed whole. `fit` tells how many
+/// question columns a workbook sheet's header has: the first visible sheet
+/// with any is read, unless `options.sheet` names one.
+pub fn open(path: &Path, options: &ReadOptions, fit: &dyn Fn(&Sheet) -> usize) -> Result<(Sheet, Rows)> {
     let name = path.display().to_string();
-    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
     let io = |source| Error::Io { action: "read", path: path.to_owned(), source };
-    let mut file = std::io::BufReader::new(std::fs::File::open(path).map_err(io)?);
+    let mut file = std::io::BufReader::with_capacity(64 << 10, std::fs::File::open(path).map_err(io)?);
     let peek = std::io::BufRead::fill_buf(&mut file).map_err(io)?;
-    if is_json(&ext, peek) {
-        if json_sheet::is_array(peek) {
-            let (sheet, rows) = json_sheet::open_array(&name, path)?;
-            return Ok((sheet, Rows::Json(rows)));
+    let (kind, renamed) = kind::recognise(&name, path, peek)?;
+    let (mut sheet, rows) = match kind {
+        kind::Kind::Workbook(book) => {
+            let (sheet, rows) = workbook::open(&name, path, book, options, fit)?;
+            (sheet, Rows::Streamed(rows))
         }
-        let mut bytes = vec![];
-        file.read_to_end(&mut bytes).map_err(io)?;
-        let sheet = json_sheet::read(&name, &bytes, options)?;
-        return Ok(Rows::memory(sheet));
+        kind::Kind::Json if json_sheet::is_array(peek) => {
+            let (sheet, rows) = json_sheet::open_array(&name, path)?;
+            (sheet, Rows::Streamed(rows))
+        }
+        kind::Kind::Json => {
+            let mut bytes = vec![];
+            file.read_to_end(&mut bytes).map_err(io)?;
+            Rows::memory(json_sheet::read(&name, &bytes, options)?)
+        }
+        kind::Kind::Utf16 => {
+            let mut bytes = vec![];
+            file.read_to_end(&mut bytes).map_err(io)?;
+            let (text, _, _) = encoding_rs::UTF_16LE.decode(&bytes);
+            let (sheet, rows) = csv_sheet::open(
+                &name,
+                Box::new(std::io::Cursor::new(text.into_owned().into_bytes())),
+                options,
+            )?;
+            let mut sheet = sheet;
+            sheet
+                .notes
+                .insert(0, "the file is UTF-16 text (Excel's \"Unicode text\"); read it as such".into());
+            (sheet, Rows::Csv(Box::new(rows)))
+        }
+        kind::Kind::Csv => {
+            let (sheet, rows) = csv_sheet::open(&name, Box::new(file), options)?;
+            (sheet, Rows::Csv(Box::new(rows)))
+        }
+    };
+    if let Some(note) = renamed {
+        sheet.notes.insert(0, note);
     }
-    let (sheet, rows) = csv_sheet::open(&name, Box::new(file), options)?;
-    Ok((sheet, Rows::Csv(Box::new(rows))))
+    Ok((sheet, rows))
 }
 
-/// Reads a sheet from memory; `ext` (`csv`, `json` or empty) decides the format, else the first byte.
+/// Reads a CSV or JSON sheet from memory; `ext` (`csv`, `json` or empty) decides the format, else the first byte.
 pub fn read_bytes(name: &str, ext: &str, bytes: &[u8], options: &ReadOptions) -> Result<Sheet> {
-    if is_json(ext, bytes) {
+    if kind::is_json(ext, bytes) {
         json_sheet::read(name, bytes, options)
     } else {
         let (sheet, rows) = csv_sheet::open(name, Box::new(std::io::Cursor::new(bytes.to_vec())), options)?;
@@ -159,16 +194,45 @@ pub fn read_bytes(name: &str, ext: &str, bytes: &[u8], options: &ReadOptions) ->
     }
 }
 
-fn is_json(ext: &str, start: &[u8]) -> bool {
-    let first =
-        start.iter().copied().find(|b| !b.is_ascii_whitespace() && *b != 0xEF && *b != 0xBB && *b != 0xBF);
-    ext == "json" || (ext != "csv" && matches!(first, Some(b'{') | Some(b'[')))
+/// Rows read by a thread of their own (a JSON array, a workbook sheet) and
+/// handed over through a short queue, after any read ahead with the header.
+pub struct Streamed {
+    ahead: std::collections::VecDeque<Row>,
+    receive: std::sync::mpsc::Receiver<Result<Row>>,
+}
+
+impl Streamed {
+    /// Starts `read` in a thread; it passes each row to the function it is
+    /// given, which returns false once nobody listens any more (stop reading).
+    pub(crate) fn spawn(
+        ahead: Vec<Row>,
+        read: impl FnOnce(&dyn Fn(Row) -> bool) -> Result<()> + Send + 'static,
+    ) -> Streamed {
+        let (send, receive) = std::sync::mpsc::sync_channel(64);
+        std::thread::spawn(move || {
+            if let Err(e) = read(&|row| send.send(Ok(row)).is_ok()) {
+                let _ = send.send(Err(e));
+            }
+        });
+        Streamed { ahead: ahead.into(), receive }
+    }
+}
+
+impl Iterator for Streamed {
+    type Item = Result<Row>;
+
+    fn next(&mut self) -> Option<Result<Row>> {
+        match self.ahead.pop_front() {
+            Some(row) => Some(Ok(row)),
+            None => self.receive.recv().ok(),
+        }
+    }
 }
 
 /// The answer rows of an opened sheet, in file order.
 pub enum Rows {
     Csv(Box<csv_sheet::CsvRows>),
-    Json(json_sheet::JsonRows),
+    Streamed(Streamed),
     Memory(std::vec::IntoIter<Row>),
 }
 
@@ -182,7 +246,7 @@ impl Rows {
     pub fn notes(&mut self) -> Vec<String> {
         match self {
             Rows::Csv(rows) => std::mem::take(&mut rows.notes),
-            Rows::Json(_) | Rows::Memory(_) => vec![],
+            Rows::Streamed(_) | Rows::Memory(_) => vec![],
         }
     }
 }
@@ -193,7 +257,7 @@ impl Iterator for Rows {
     fn next(&mut self) -> Option<Result<Row>> {
         match self {
             Rows::Csv(rows) => rows.next(),
-            Rows::Json(rows) => rows.next(),
+            Rows::Streamed(rows) => rows.next(),
             Rows::Memory(rows) => rows.next().map(Ok),
         }
     }

@@ -1,0 +1,586 @@
+//! Detection: which column is which question or respondent field, from the
+//! mapping file first, then question ids, then the question's text.
+
+use std::collections::BTreeMap;
+
+use super::{Field, How, Mapping, MappingFile, QuestionColumn, column_letter, short};
+use crate::answers::Sheet;
+use crate::content::Handreiking;
+use crate::error::{Error, Problem, Result};
+
+/// The column whose header (any header row) is `name`, ignoring case and spaces around.
+fn column_named(sheet: &Sheet, name: &str) -> Option<usize> {
+    let want = name.trim().to_lowercase();
+    (0..sheet.headers.len()).find(|&c| sheet.header_texts(c).iter().any(|t| t.trim().to_lowercase() == want))
+}
+
+/// Reads the headers, with the mapping file first when there is one.
+/// Fails when a question is claimed twice, a mapped column does not exist, no
+/// question column is found, or a question's column is only a weak guess.
+pub fn detect(sheet: &Sheet, h: &Handreiking, file: Option<&MappingFile>) -> Result<Mapping> {
+    let (mapping, problems) = detect_all(sheet, h, file);
+    if problems.is_empty() { Ok(mapping) } else { Err(Error::Sheet(problems)) }
+}
+
+/// Detection that always returns what it found, with the problems beside it.
+pub fn detect_all(sheet: &Sheet, h: &Handreiking, file: Option<&MappingFile>) -> (Mapping, Vec<Problem>) {
+    let mut mapping = Mapping::default();
+    let mut problems = vec![];
+    let mut taken: BTreeMap<usize, String> = BTreeMap::new();
+
+    if let Some(m) = file {
+        mapping.values = m.values();
+        for (key, cols) in &m.respondent {
+            let mut found = vec![];
+            for name in cols.list() {
+                match column_named(sheet, name) {
+                    Some(c) => found.push(c),
+                    None => problems.push(missing_column(sheet, m, key, name)),
+                }
+            }
+            for &c in &found {
+                taken.insert(c, key.clone());
+            }
+            match Field::ALL.into_iter().find(|f| f.name() == key.to_lowercase()) {
+                Some(field) => mapping.fields.push((field, found)),
+                None => mapping.extras.push((key.clone(), found)),
+            }
+        }
+        for (id, name) in &m.questions {
+            match column_named(sheet, name) {
+                Some(col) => {
+                    taken.insert(col, id.clone());
+                    mapping.questions.push(QuestionColumn { id: id.clone(), col, how: How::File });
+                }
+                None => problems.push(missing_column(sheet, m, id, name)),
+            }
+        }
+    }
+
+    // Respondent fields not in the mapping file.
+    for field in Field::ALL {
+        if mapping.fields.iter().any(|(f, _)| *f == field) {
+            continue;
+        }
+        let found = field
+            .headers()
+            .iter()
+            .find_map(|name| column_named(sheet, name).filter(|c| !taken.contains_key(c)));
+        let cols = match (field, found) {
+            (_, Some(c)) => vec![c],
+            // Qualtrics keeps first and last name apart.
+            (Field::Naam, None) => ["RecipientFirstName", "RecipientLastName"]
+                .iter()
+                .filter_map(|n| column_named(sheet, n))
+                .filter(|c| !taken.contains_key(c))
+                .collect(),
+            _ => vec![],
+        };
+        if !cols.is_empty() {
+            for &c in &cols {
+                taken.insert(c, field.name().into());
+            }
+            mapping.fields.push((field, cols));
+        }
+    }
+
+    // Questions by id, then by text.
+    let mut by_id: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for col in 0..sheet.headers.len() {
+        if taken.contains_key(&col) {
+            continue;
+        }
+        let ids: Vec<String> = sheet
+            .header_texts(col)
+            .iter()
+            .filter_map(|t| id_in_header(t))
+            .filter(|id| h.vraag(id).is_some())
+            .collect();
+        if let Some(id) = ids.first() {
+            by_id.entry(id.clone()).or_default().push(col);
+        }
+    }
+    for (id, cols) in &by_id {
+        if mapping.questions.iter().any(|q| q.id == *id) {
+            continue;
+        }
+        if cols.len() > 1 {
+            problems.push(
+                Problem::new(
+                    &sheet.file,
+                    Some(1),
+                    format!(
+                        "columns {} both claim question {id}",
+                        cols.iter()
+                            .map(|&c| format!("{} (`{}`)", column_letter(c), sheet.headers[c]))
+                            .collect::<Vec<_>>()
+                            .join(" and ")
+                    ),
+                )
+                .hint(
+                    "keep one column per question, or say which one in a mapping file: [questions] "
+                        .to_string()
+                        + id
+                        + " = \"<header>\"",
+                ),
+            );
+            continue;
+        }
+        taken.insert(cols[0], id.clone());
+        mapping.questions.push(QuestionColumn { id: id.clone(), col: cols[0], how: How::Id });
+    }
+
+    // Survey tools' own columns (quiz points, feedback) are never questions,
+    // even when they repeat a question's text.
+    let free: Vec<usize> = (0..sheet.headers.len())
+        .filter(|c| !taken.contains_key(c) && !is_tool_column(&sheet.headers[*c]))
+        .collect();
+    let texts: Vec<Vec<&str>> = (0..sheet.headers.len()).map(|c| sheet.header_texts(c)).collect();
+    let scores: Vec<(String, Vec<Match>)> = h
+        .vragen()
+        .filter(|(_, v)| !mapping.questions.iter().any(|q| q.id == v.id))
+        .map(|(_, v)| {
+            let mut s: Vec<Match> = free.iter().map(|&c| best_match(c, &texts[c], &v.tekst)).collect();
+            s.sort_by(|a, b| b.score.total_cmp(&a.score));
+            (v.id.clone(), s)
+        })
+        .collect();
+    for (id, ranked) in &scores {
+        let best = ranked.first();
+        let second = ranked.get(1).map(|x| x.score).unwrap_or(0.0);
+        match best {
+            Some(m)
+                if m.score >= STRONG
+                    && m.score - second >= MARGIN
+                    && !better_elsewhere(&scores, id, m.col, m.score) =>
+            {
+                taken.insert(m.col, id.clone());
+                mapping.questions.push(QuestionColumn {
+                    id: id.clone(),
+                    col: m.col,
+                    how: How::Text { score: m.score, part: m.part.clone() },
+                });
+            }
+            Some(m) if m.score >= WEAK => {
+                let (col, score) = (m.col, m.score);
+                mapping.unmatched.push((id.clone(), Some((col, score))));
+                let part =
+                    m.part.as_deref().map(|p| format!(", in the part `{}`,", short(p))).unwrap_or_default();
+                problems.push(
+                    Problem::new(
+                        &sheet.file,
+                        Some(1),
+                        format!(
+                            "question {id} is only a guess: column {} (`{}`){part} resembles its text for {:.0}%",
+                            column_letter(col),
+                            short(&sheet.headers[col]),
+                            score * 100.0
+                        ),
+                    )
+                    .hint(format!(
+                        "if that is right, put this in a mapping file under [questions]: {id} = {:?}",
+                        sheet.headers[col]
+                    )),
+                );
+            }
+            _ => mapping.unmatched.push((id.clone(), None)),
+        }
+    }
+    let order: Vec<String> = h.vragen().map(|(_, v)| v.id.clone()).collect();
+    mapping.questions.sort_by_key(|q| order.iter().position(|id| *id == q.id));
+
+    // A question that asks for the name or the organisation ("Wat is uw
+    // naam?"), among the columns no question took. Microsoft Forms' own
+    // `Name` column is filled only for signed-in respondents: a name question
+    // comes first there, with `Name` for the rows that left it empty.
+    let forms = sheet.layout == Some("Microsoft Forms");
+    let from_file =
+        |field: Field| file.is_some_and(|m| m.respondent.keys().any(|k| k.to_lowercase() == field.name()));
+    for field in [Field::Naam, Field::Organisatie] {
+        if from_file(field) {
+            continue;
+        }
+        let asked = (0..sheet.headers.len()).find(|c| {
+            !taken.contains_key(c)
+                && !is_tool_column(&sheet.headers[*c])
+                && asks_for(field, &sheet.headers[*c])
+        });
+        let Some(col) = asked else { continue };
+        match mapping.fields.iter().position(|(f, _)| *f == field) {
+            None => mapping.fields.push((field, vec![col])),
+            Some(i) if forms => {
+                let own = std::mem::replace(&mut mapping.fields[i].1, vec![col]);
+                mapping.fallbacks.push((field, own));
+            }
+            Some(_) => continue,
+        }
+        taken.insert(col, field.name().into());
+    }
+
+    for col in 0..sheet.headers.len() {
+        if !taken.contains_key(&col)
+            && !sheet.headers[col].trim().is_empty()
+            && !is_tool_column(&sheet.headers[col])
+        {
+            mapping.extras.push((sheet.headers[col].clone(), vec![col]));
+        }
+    }
+    if mapping.questions.is_empty() && problems.is_empty() {
+        problems.push(
+            Problem::new(&sheet.file, Some(1), "no column is headed by a question id or a question's text")
+                .hint("head the answer columns R1V1 … R5V2, or write a mapping file (`handreiking mapping INPUT > mapping.toml`)"),
+        );
+    }
+    (mapping, problems)
+}
+
+const STRONG: f64 = 0.8;
+const WEAK: f64 = 0.55;
+const MARGIN: f64 = 0.05;
+
+fn better_elsewhere(scores: &[(String, Vec<Match>)], id: &str, col: usize, score: f64) -> bool {
+    scores.iter().any(|(other, ranked)| other != id && ranked.iter().any(|m| m.col == col && m.score > score))
+}
+
+/// How well a column's header matches a question's text, and in which part.
+struct Match {
+    col: usize,
+    score: f64,
+    /// The part of the header that matched, when not the whole (a grid's row).
+    part: Option<String>,
+}
+
+/// The best match of a question's text with any header row of a column, or
+/// any part of one: a grid's row (`Title [row]`, `Title - row`, `Title.row`)
+/// holds the question's text only in a part.
+fn best_match(col: usize, texts: &[&str], question: &str) -> Match {
+    let mut best = Match { col, score: 0.0, part: None };
+    for text in texts {
+        for (i, part) in parts(text).into_iter().enumerate() {
+            let score = similarity(part, question);
+            if score > best.score {
+                best = Match { col, score, part: (i > 0).then(|| part.trim().to_string()) };
+            }
+        }
+    }
+    best
+}
+
+/// A header, then the parts a grid or matrix question puts a row's text in:
+/// the bracketed end (Google Forms: `Title [row]`), and what stands before
+/// and after a separator (Qualtrics: `Title - row`; Microsoft Forms:
+/// `Title.row`; `Title: row`). Bounded, so an odd header costs little.
+fn parts(header: &str) -> Vec<&str> {
+    let mut parts = vec![header];
+    let trimmed = header.trim_end();
+    if let Some(inner) = trimmed.strip_suffix(']')
+        && let Some(open) = inner.rfind('[')
+    {
+        parts.push(&inner[open + 1..]);
+        parts.push(&inner[..open]);
+    }
+    const SEPARATORS: [&str; 7] = [" - ", " – ", " — ", ": ", ". ", ".", " | "];
+    for sep in SEPARATORS {
+        for (at, _) in header.match_indices(sep).take(4) {
+            let (before, after) = (&header[..at], &header[at + sep.len()..]);
+            // A dot between digits or inside a word is no separator ("1.1", "e.g").
+            if sep == "."
+                && (after.starts_with(|c: char| !c.is_uppercase())
+                    || before.ends_with(|c: char| c.is_ascii_digit()))
+            {
+                continue;
+            }
+            parts.push(before);
+            parts.push(after);
+        }
+    }
+    parts.retain(|p| !p.trim().is_empty());
+    parts
+}
+
+fn missing_column(sheet: &Sheet, m: &MappingFile, key: &str, name: &str) -> Problem {
+    let known: Vec<String> = sheet.headers.iter().take(12).map(|h| format!("`{}`", short(h))).collect();
+    m.problem(key, format!("`{key}` names the column `{name}`, which {} does not have", sheet.file)).hint(
+        format!("the columns are {}{}", known.join(", "), if sheet.headers.len() > 12 { ", …" } else { "" }),
+    )
+}
+
+/// Whether a header is a question asking for a respondent's name or
+/// organisation: short, with the word for it, and not about the other field.
+fn asks_for(field: Field, header: &str) -> bool {
+    let words = words(header);
+    let words: Vec<&str> = words.split(' ').collect();
+    let any = |list: &[&str]| words.iter().any(|w| list.contains(w));
+    const ORGANISATION: &[&str] = &[
+        "organisatie",
+        "organisation",
+        "organization",
+        "werkgever",
+        "bedrijf",
+        "instelling",
+        "company",
+        "employer",
+    ];
+    match field {
+        Field::Naam => {
+            words.len() <= 8 && any(&["naam", "name"]) && !any(ORGANISATION) && !any(&["project", "platform"])
+        }
+        Field::Organisatie => words.len() <= 10 && any(ORGANISATION),
+        Field::Datum => false,
+    }
+}
+
+/// Bookkeeping columns of survey tools, not worth showing in a report.
+fn is_tool_column(header: &str) -> bool {
+    let h = header.trim().to_lowercase();
+    const TOOL: &[&str] = &[
+        "id",
+        "#",
+        "respondentid",
+        "collectorid",
+        "responseid",
+        "response id",
+        "response_id",
+        "_id",
+        "_uuid",
+        "_index",
+        "_status",
+        "_submitted_by",
+        "_validation_status",
+        "_notes",
+        "_tags",
+        "meta/instanceid",
+        "__version__",
+        "start date",
+        "startdate",
+        "start date (utc)",
+        "begintijd",
+        "start time",
+        "landed_at",
+        "network id",
+        "lastpage",
+        "startlanguage",
+        "seed",
+        "ipaddress",
+        "ip address",
+        "progress",
+        "status",
+        "finished",
+        "duration (in seconds)",
+        "distributionchannel",
+        "userlanguage",
+        "locationlatitude",
+        "locationlongitude",
+        "externalreference",
+        "response type",
+        "tags",
+        "ending",
+        "stage date (utc)",
+        "tijd van laatste wijziging",
+        "last modified time",
+        "recipientemail",
+        "e-mail",
+        "email",
+        "e-mailadres",
+        "total points",
+        "quiz feedback",
+        "grade posted time",
+        "totaal aantal punten",
+        "feedback voor de quiz",
+        "tijdstip van publicatie van cijfer",
+    ];
+    // Microsoft Forms quizzes, in English and Dutch.
+    const QUIZ: &[&str] = &["points - ", "feedback - ", "punten - ", "feedback voor "];
+    TOOL.contains(&h.as_str())
+        || QUIZ.iter().any(|q| h.starts_with(q))
+        || Field::Datum.headers().contains(&h.as_str())
+        || h.starts_with("_gps")
+        || h.starts_with("meta/")
+        || h.starts_with("custom data")
+}
+
+pub fn id_in_header(header: &str) -> Option<String> {
+    if let Some(id) = question_id(header) {
+        return Some(id);
+    }
+    if let Some(last) = header.rsplit('/').next().filter(|l| l.len() < header.len())
+        && let Some(id) = question_id(last)
+    {
+        return Some(id);
+    }
+    header
+        .split(|c: char| !c.is_alphanumeric())
+        .find(|t| t.len() >= 4 && t.to_uppercase().starts_with('R') && t.to_uppercase().contains('V'))
+        .and_then(question_id)
+}
+
+/// How alike a header and a question text are (0–1), ignoring numbering,
+/// punctuation, case and line breaks; small typos cost little.
+pub fn similarity(header: &str, question: &str) -> f64 {
+    let a = strip_numbering(&words(header));
+    let b = words(question);
+    if a.is_empty() || b.is_empty() {
+        return 0.0;
+    }
+    if a == b {
+        return 1.0;
+    }
+    // A header that holds the whole question plus a little more ("… (kies A of B)").
+    if a.contains(&b) && b.len() * 10 >= a.len() * 7 {
+        return 0.95;
+    }
+    let (la, lb) = (a.chars().count(), b.chars().count());
+    // The length difference alone bounds the score: skip the quadratic work when it cannot matter.
+    let bound = 1.0 - la.abs_diff(lb) as f64 / la.max(lb) as f64;
+    if bound < WEAK {
+        return bound;
+    }
+    strsim::normalized_levenshtein(&a, &b)
+}
+
+fn words(s: &str) -> String {
+    s.to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// "1 ", "12 ", "vraag 3 ", "q4 ", "r1v1 " in front of a header's text.
+fn strip_numbering(s: &str) -> String {
+    let mut rest = s;
+    loop {
+        let (first, tail) = rest.split_once(' ').unwrap_or((rest, ""));
+        let numbering = first.chars().all(|c| c.is_ascii_digit())
+            || question_id(first).is_some()
+            || ((first.starts_with('q') || first.starts_with('v'))
+                && first[1..].chars().all(|c| c.is_ascii_digit())
+                && first.len() > 1)
+            || first == "vraag"
+            || first == "question";
+        if numbering && !tail.is_empty() {
+            rest = tail;
+        } else {
+            return rest.to_string();
+        }
+    }
+}
+
+/// `R1V1`, `r1v1`, `R1-V1`, `R1.V1`, `1.1`, `1-1` → `R1V1`.
+pub fn question_id(header: &str) -> Option<String> {
+    let s: String = header.trim().to_uppercase().chars().filter(|c| !c.is_whitespace()).collect();
+    let s = s.strip_prefix('R').unwrap_or(&s);
+    let split = s.find(|c: char| !c.is_ascii_digit())?;
+    let (r, rest) = s.split_at(split);
+    let rest = rest.trim_start_matches(['-', '.', '_', ':']);
+    let rest = rest.strip_prefix('V').unwrap_or(rest);
+    if r.is_empty() || rest.is_empty() || !rest.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    Some(format!("R{}V{}", r.parse::<u32>().ok()?, rest.parse::<u32>().ok()?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn h() -> Handreiking {
+        crate::load_content(&Default::default()).unwrap()
+    }
+
+    fn sheet(headers: &[&str], layout: Option<&'static str>) -> Sheet {
+        Sheet {
+            file: "s.xlsx [Blad1]".into(),
+            headers: headers.iter().map(|h| h.to_string()).collect(),
+            extra_headers: vec![],
+            layout,
+            rows: vec![],
+            notes: vec![],
+        }
+    }
+
+    #[test]
+    fn question_ids_in_their_usual_spellings() {
+        for (header, id) in [
+            ("R1V1", "R1V1"),
+            ("r1v1", "R1V1"),
+            ("R1-V1", "R1V1"),
+            ("1.1", "R1V1"),
+            (" R5V2 ", "R5V2"),
+            ("r4.v3", "R4V3"),
+        ] {
+            assert_eq!(question_id(header).as_deref(), Some(id), "{header}");
+        }
+        for header in ["naam", "R1", "V1", "1", "R1V1x", "email"] {
+            assert_eq!(question_id(header), None, "{header}");
+        }
+    }
+
+    #[test]
+    fn grid_rows_are_found_in_a_part_of_their_header() {
+        let h = h();
+        let text = |id: &str| h.vraag(id).unwrap().tekst.clone();
+        let headers = [
+            format!(
+                "Reflectie 1: Start samenwerking, visieontwikkeling en belanghebbenden [{}]",
+                text("R1V1")
+            ),
+            format!("Reflectie 1: Start samenwerking - {}", text("R1V2")),
+            format!("Reflectie 1: Start samenwerking.{}", text("R1V3")),
+            format!("Points - {}", text("R2V1")),
+        ];
+        let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
+        let (mapping, _) = detect_all(&sheet(&headers, None), &h, None);
+        let found: Vec<(&str, usize, bool)> = mapping
+            .questions
+            .iter()
+            .map(|q| {
+                (q.id.as_str(), q.col, matches!(&q.how, How::Text { part: Some(p), .. } if *p == text(&q.id)))
+            })
+            .collect();
+        assert_eq!(found, vec![("R1V1", 0, true), ("R1V2", 1, true), ("R1V3", 2, true)]);
+        // A quiz column that repeats a question's text is no question.
+        assert!(mapping.unmatched.iter().any(|(id, guess)| id == "R2V1" && guess.is_none()));
+    }
+
+    #[test]
+    fn a_name_question_comes_before_microsoft_forms_own_name_column() {
+        let h = h();
+        let headers = [
+            "ID",
+            "Start time",
+            "Completion time",
+            "Email",
+            "Name",
+            "Wat is uw naam?",
+            "Voor welke organisatie werkt u?",
+            "R1V1",
+        ];
+        let (mapping, problems) = detect_all(&sheet(&headers, Some("Microsoft Forms")), &h, None);
+        assert!(problems.is_empty(), "{problems:?}");
+        let field = |f: Field| mapping.fields.iter().find(|(g, _)| *g == f).map(|(_, c)| c.clone());
+        assert_eq!(field(Field::Naam), Some(vec![5]));
+        assert_eq!(field(Field::Organisatie), Some(vec![6]));
+        assert_eq!(field(Field::Datum), Some(vec![2]));
+        assert_eq!(mapping.fallbacks, vec![(Field::Naam, vec![4])]);
+        // Elsewhere a column headed `naam` is the name, whatever else is asked.
+        let (mapping, _) = detect_all(&sheet(&["naam", "Wat is uw naam?", "R1V1"], None), &h, None);
+        assert_eq!(
+            mapping.fields.iter().find(|(f, _)| *f == Field::Naam).map(|(_, c)| c.clone()),
+            Some(vec![0])
+        );
+    }
+
+    #[test]
+    fn questions_for_name_and_organisation() {
+        assert!(asks_for(Field::Naam, "Wat is uw naam?"));
+        assert!(asks_for(Field::Naam, "What is your name?"));
+        assert!(!asks_for(Field::Naam, "Wat is de naam van uw organisatie?"));
+        assert!(asks_for(Field::Organisatie, "Wat is de naam van uw organisatie?"));
+        assert!(asks_for(Field::Organisatie, "Bij welke instelling werkt u?"));
+        assert!(!asks_for(
+            Field::Organisatie,
+            "Is er een kartrekker of aanspreekpunt vanuit de organisatie aangesteld en wordt deze in die rol goed gefaciliteerd?"
+        ));
+    }
+}
