@@ -1,51 +1,190 @@
-//! Dates as survey exports write them, for the PDF's date: the document's date
-//! comes from the data (or SOURCE_DATE_EPOCH), never from the clock, so the same
-//! input gives the same bytes.
+//! Dates as survey exports write them: shown in the reports the way a Dutch
+//! reader writes them ("12 maart 2026"), and used for the PDF's date. The
+//! document's date comes from the data (or SOURCE_DATE_EPOCH), never from the
+//! clock, so the same input gives the same bytes.
+//!
+//! The forms read, a date with or without a time after it (a space or `T`
+//! between them; the time is checked but never shown):
+//!
+//! - `2026-03-12`, `2026-03-12 10:59:37`, `2026-03-12T10:59:37.994Z`,
+//!   `2026-03-12T10:59:37+02:00`: ISO, year first. Workbook date cells reach us
+//!   in this form too.
+//! - `12-3-2026`, `7-11-2026 10:05`, `4-5-2026 10:59:37`, `22-06-2021 10:12:19`,
+//!   `12.03.2026`: day first, as Dutch Excel, Google Sheets (Dutch locale) and
+//!   Castor write them.
+//! - `12/03/2026`: with `/` and a four-digit year, also day first (12 March).
+//!   Only when the day cannot be a month (`05/24/2026`) is the month first.
+//! - `11/7/26 10:05:00`: with `/` and a two-digit year, month first (7 November
+//!   2026), as Microsoft Forms' English export writes it; day first only when
+//!   the first number cannot be a month (`13/7/26`). `7-11-26` (with `-` or
+//!   `.`) is day first. Two-digit years 00–69 are 20xx, 70–99 19xx.
+//!
+//! The date is the one the source wrote: a time zone (`Z`, `+02:00`) is
+//! accepted but not converted.
 
 /// When neither the data nor SOURCE_DATE_EPOCH gives a date: 1980-01-01, the
 /// usual fixed date of reproducible builds.
 pub const FALLBACK: i64 = 315_532_800;
 
-/// Seconds since 1970 (UTC) of `2026-03-12`, `2026-03-12 10:59:37`, `2026-03-12T10:59:37Z`,
-/// `12-3-2026`, `12/03/2026 10:59`, `4-5-2026 10:59:37` (day first, as in Dutch;
-/// month first when the day cannot be a month, as in `05/24/2026`).
+const MONTHS: [&str; 12] = [
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+];
+
+/// A calendar date read from a sheet, and the seconds into that day of its time (0 without one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Read {
+    year: i64,
+    month: i64,
+    day: i64,
+    seconds: i64,
+}
+
+/// Seconds since 1970 (UTC, the time taken as written) of a date in one of the
+/// forms in the module documentation.
 pub fn parse(s: &str) -> Option<i64> {
+    let r = read(s)?;
+    Some(days_from_civil(r.year, r.month, r.day) * 86_400 + r.seconds)
+}
+
+/// The date as a Dutch reader writes it: `7 november 2026` (no leading zero,
+/// month in words, no time). None when the text is not a date in one of the
+/// forms in the module documentation.
+pub fn dutch(s: &str) -> Option<String> {
+    let r = read(s)?;
+    Some(format!("{} {} {}", r.day, MONTHS[(r.month - 1) as usize], r.year))
+}
+
+/// What a report shows for a respondent's date: the Dutch form when it can be
+/// read, otherwise the text exactly as written.
+pub fn shown(s: &str) -> String {
+    dutch(s).unwrap_or_else(|| s.to_string())
+}
+
+/// A date that is given but cannot be read (and so is shown as written).
+pub fn unreadable(s: &str) -> bool {
+    !s.trim().is_empty() && read(s).is_none()
+}
+
+fn read(s: &str) -> Option<Read> {
     let s = s.trim();
-    let (date, time) = match s.find([' ', 'T']) {
-        Some(i) => (&s[..i], s[i + 1..].trim()),
-        None => (s, ""),
+    let (date, time) = match s.char_indices().find(|&(_, c)| c.is_whitespace() || c == 'T') {
+        Some((i, c)) => (s[..i].trim_end_matches(','), Some(s[i + c.len_utf8()..].trim())),
+        None => (s, None),
     };
-    let parts: Vec<&str> = date.split(['-', '/', '.']).collect();
-    if parts.len() != 3 || parts.iter().any(|p| p.is_empty() || !p.chars().all(|c| c.is_ascii_digit())) {
+    let sep = date.chars().find(|c| matches!(c, '-' | '/' | '.'))?;
+    let parts: Vec<&str> = date.split(sep).collect();
+    if parts.len() != 3
+        || parts.iter().any(|p| p.is_empty() || p.len() > 4 || !p.bytes().all(|b| b.is_ascii_digit()))
+    {
         return None;
     }
     let n: Vec<i64> = parts.iter().map(|p| p.parse().ok()).collect::<Option<_>>()?;
-    let (y, m, d) = if parts[0].len() == 4 {
+    let len = |i: usize| parts[i].len();
+    let (year, month, day) = if len(0) == 4 && len(1) <= 2 && len(2) <= 2 {
         (n[0], n[1], n[2])
-    } else if parts[2].len() == 4 {
-        if n[1] > 12 && n[0] <= 12 { (n[2], n[0], n[1]) } else { (n[2], n[1], n[0]) }
+    } else if len(0) <= 2 && len(1) <= 2 && (len(2) == 4 || len(2) == 2) {
+        let year = match len(2) {
+            4 => n[2],
+            _ if n[2] < 70 => 2000 + n[2],
+            _ => 1900 + n[2],
+        };
+        // The ambiguity rule: with `/` and a two-digit year, month first
+        // (Microsoft Forms' English `11/7/26`); otherwise day first (Dutch
+        // `7-11-2026`, and `12/03/2026`). The other order only when the rule's
+        // order is impossible and the other one fits (`05/24/2026`, `13/7/26`).
+        let month_first =
+            if sep == '/' && len(2) == 2 { !(n[0] > 12 && n[1] <= 12) } else { n[1] > 12 && n[0] <= 12 };
+        if month_first { (year, n[0], n[1]) } else { (year, n[1], n[0]) }
     } else {
         return None;
     };
-    if !(1..=12).contains(&m) || !(1..=31).contains(&d) || !(1900..=9999).contains(&y) {
+    if !(1900..=9999).contains(&year)
+        || !(1..=12).contains(&month)
+        || day < 1
+        || day > days_in_month(year, month)
+    {
         return None;
     }
-    let mut secs = days_from_civil(y, m, d) * 86_400;
-    let clock: Vec<i64> = time
-        .trim_end_matches('Z')
-        .split(['+'])
-        .next()
-        .unwrap_or("")
-        .split(':')
-        .map_while(|p| p.split('.').next().and_then(|p| p.parse().ok()))
-        .collect();
-    if let [h, mi, rest @ ..] = clock.as_slice()
-        && (0..24).contains(h)
-        && (0..60).contains(mi)
-    {
-        secs += h * 3600 + mi * 60 + rest.first().copied().filter(|s| (0..60).contains(s)).unwrap_or(0);
+    let seconds = match time {
+        Some(time) => clock(time)?,
+        None => 0,
+    };
+    Some(Read { year, month, day, seconds })
+}
+
+/// Seconds into the day of `10:59`, `10:59:37`, `10:59:37.994`, optionally
+/// followed by `Z`, `UTC`, an offset (`+02:00`, `-0500`) or `AM`/`PM`.
+fn clock(s: &str) -> Option<i64> {
+    let end = s.find(|c: char| !(c.is_ascii_digit() || matches!(c, ':' | '.' | ','))).unwrap_or(s.len());
+    let (time, suffix) = (&s[..end], s[end..].trim_start());
+    let (hms, fraction) = match time.split_once(['.', ',']) {
+        Some((hms, f)) => (hms, Some(f)),
+        None => (time, None),
+    };
+    let parts: Vec<&str> = hms.split(':').collect();
+    let digits = |p: &str, lens: std::ops::RangeInclusive<usize>| {
+        (lens.contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| p.parse::<i64>().ok())
+            .flatten()
+    };
+    let (h, m) = (digits(parts[0], 1..=2)?, digits(parts.get(1)?, 2..=2)?);
+    let sec = match parts.get(2) {
+        Some(p) => digits(p, 2..=2)?,
+        None => 0,
+    };
+    if parts.len() > 3 || m > 59 || sec > 59 {
+        return None;
     }
-    Some(secs)
+    if let Some(f) = fraction
+        && (parts.len() != 3 || f.is_empty() || !f.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return None;
+    }
+    let h = match suffix.to_ascii_uppercase().as_str() {
+        "AM" | "PM" if !(1..=12).contains(&h) => return None,
+        "AM" => h % 12,
+        "PM" => h % 12 + 12,
+        "" | "Z" | "UTC" | "GMT" => h,
+        offset if offset.starts_with(['+', '-']) && is_offset(&offset[1..]) => h,
+        _ => return None,
+    };
+    (h < 24).then_some(h * 3600 + m * 60 + sec)
+}
+
+/// `02:00`, `0200` or `02` (after the sign of a UTC offset).
+fn is_offset(s: &str) -> bool {
+    if !s.bytes().all(|b| b.is_ascii_digit() || b == b':') {
+        return false;
+    }
+    let (h, m) = match s.split_once(':') {
+        Some((h, m)) => (h, m),
+        None if s.len() == 4 => s.split_at(2),
+        None => (s, "00"),
+    };
+    let ok = |p: &str, max: u32| {
+        p.len() == 2 && p.bytes().all(|b| b.is_ascii_digit()) && p.parse::<u32>().is_ok_and(|n| n <= max)
+    };
+    ok(h, 14) && ok(m, 59)
+}
+
+fn days_in_month(y: i64, m: i64) -> i64 {
+    match m {
+        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
 }
 
 fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
@@ -73,8 +212,100 @@ mod tests {
         assert_eq!(parse("12/03/2026"), Some(day(2026, 3, 12)));
         assert_eq!(parse("05/24/2026 10:00"), Some(day(2026, 5, 24) + 36_000));
         assert_eq!(parse("22-06-2021 10:12:19"), Some(day(2021, 6, 22) + 36_739));
+        assert_eq!(parse("11/7/26 10:05:00"), Some(day(2026, 11, 7) + 36_300));
+        assert_eq!(parse("11/7/26 10:05:00 PM"), Some(day(2026, 11, 7) + 79_500));
+        assert_eq!(parse("11/7/26 12:05 AM"), Some(day(2026, 11, 7) + 300));
         for bad in ["", "morgen", "2026-13-01", "32-1-2026", "1-2-3", "12:00"] {
             assert_eq!(parse(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn dutch_from_every_form() {
+        for (text, want) in [
+            // ISO, and what workbook date cells become.
+            ("2026-03-12", "12 maart 2026"),
+            ("2026-03-12 10:59:37", "12 maart 2026"),
+            ("2026-03-12T10:59:37Z", "12 maart 2026"),
+            ("2026-03-12T10:59:37.994Z", "12 maart 2026"),
+            ("2026-03-12T10:59:37.123456+02:00", "12 maart 2026"),
+            ("2026-03-12T23:30:00-05:00", "12 maart 2026"),
+            ("2026-03-12 10:59:37 +0100", "12 maart 2026"),
+            ("2026-01-01", "1 januari 2026"),
+            (" 2026-03-05 ", "5 maart 2026"),
+            ("2026-03-05\u{a0}10:00", "5 maart 2026"),
+            // Microsoft Forms, English: US month/day/two-digit year.
+            ("11/7/26 10:05:00", "7 november 2026"),
+            ("11/7/26", "7 november 2026"),
+            ("1/2/26 9:05:00 AM", "2 januari 2026"),
+            ("13/7/26", "13 juli 2026"),
+            ("12/31/99", "31 december 1999"),
+            // Dutch Excel and Google Sheets (Dutch locale): day first.
+            ("7-11-2026", "7 november 2026"),
+            ("7-11-2026 10:05", "7 november 2026"),
+            ("4-5-2026 10:59:37", "4 mei 2026"),
+            ("07-11-26", "7 november 2026"),
+            ("12.03.2026", "12 maart 2026"),
+            // Castor.
+            ("22-06-2021 10:12:19", "22 juni 2021"),
+            // `/` with four digits: day first, month first only when the day cannot be a month.
+            ("12/03/2026", "12 maart 2026"),
+            ("05/24/2026", "24 mei 2026"),
+            ("12/03/2026, 10:59:37", "12 maart 2026"),
+            // Every month's name; leap days.
+            ("2026-02-28", "28 februari 2026"),
+            ("29-2-2024", "29 februari 2024"),
+            ("2000-02-29", "29 februari 2000"),
+            ("2026-04-30", "30 april 2026"),
+            ("2026-06-01", "1 juni 2026"),
+            ("2026-08-31", "31 augustus 2026"),
+            ("2026-09-09", "9 september 2026"),
+            ("2026-10-10", "10 oktober 2026"),
+        ] {
+            assert_eq!(dutch(text).as_deref(), Some(want), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn what_is_not_a_date_is_shown_as_written() {
+        for bad in [
+            "",
+            "   ",
+            "volgende week",
+            "morgen",
+            "12 maart 2026",
+            "31-2-2026",
+            "29-2-2026",
+            "1900-02-29",
+            "2026-13-01",
+            "2026-00-10",
+            "2026-04-31",
+            "0-1-2026",
+            "32-1-2026",
+            "13/13/26",
+            "1-2-3",
+            "12:00",
+            "2026-03",
+            "2026-03-12-01",
+            "12-03/2026",
+            "2026-03-12 volgende week",
+            "2026-03-12T",
+            "2026-03-12 25:00",
+            "2026-03-12 10:60",
+            "2026-03-12 10:5",
+            "2026-03-12 13:00 PM",
+            "2026-03-12 10:00 +25:00",
+            "46093",
+            "0001-01-01",
+            "12/03/02026",
+            "2026-03-12\u{a0}x",
+            "2026-03-12 10:00 +1é1",
+        ] {
+            assert_eq!(dutch(bad), None, "{bad:?}");
+            assert_eq!(shown(bad), bad, "{bad:?}");
+            assert_eq!(unreadable(bad), !bad.trim().is_empty(), "{bad:?}");
+        }
+        assert_eq!(shown("2026-03-12"), "12 maart 2026");
+        assert!(!unreadable("7-11-2026"));
     }
 }

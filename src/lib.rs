@@ -179,10 +179,15 @@ pub struct ReadSheet {
     pub bad_cell_count: usize,
     pub empty_rows: usize,
     pub tally: mapping::Tally,
+    /// The first [`ReadSheet::DATES_KEPT`] respondents' dates that cannot be
+    /// read (reports show them as written), as written.
+    pub unreadable_dates: Vec<(Location, String)>,
+    pub unreadable_date_count: usize,
 }
 
 impl ReadSheet {
     pub const KEPT: usize = 1000;
+    pub const DATES_KEPT: usize = 5;
 }
 
 /// How to read answer sheets: reading options (flags win) and an optional mapping file.
@@ -270,11 +275,18 @@ pub fn read_sheet(
         h.vragen().map(|(_, v)| (v.id.clone(), [0; 3])).collect();
     let (mut respondents, mut empty_rows, mut bad_row_count, mut bad_cell_count) = (0, 0, 0, 0);
     let mut bad_rows = vec![];
+    let (mut unreadable_dates, mut unreadable_date_count) = (vec![], 0);
     let (sheet, mapping, tally) = stream_sheet(h, path, options, file, |_, location, reading| {
         match reading {
             Reading::Empty => empty_rows += 1,
             Reading::Respondent(r) => {
                 respondents += 1;
+                if dates::unreadable(&r.datum) {
+                    unreadable_date_count += 1;
+                    if unreadable_dates.len() < ReadSheet::DATES_KEPT {
+                        unreadable_dates.push((location, r.datum.clone()));
+                    }
+                }
                 for (id, answer) in &r.antwoorden {
                     let i = match answer {
                         Some(content::Letter::A) => 0,
@@ -306,6 +318,8 @@ pub fn read_sheet(
         bad_cell_count,
         empty_rows,
         tally,
+        unreadable_dates,
+        unreadable_date_count,
     })
 }
 
@@ -441,11 +455,13 @@ struct Target {
     timestamp: i64,
 }
 
-/// A job's result, with the characters of its text that no font has.
+/// A job's result, with the characters of its text that no font has and its
+/// date, as written, when that cannot be read.
 #[derive(serde::Serialize, serde::Deserialize)]
 struct Rendered {
     row: RowResult,
     missing: Vec<char>,
+    unreadable_date: Option<String>,
 }
 
 /// Renders jobs in threads of this process, sharing one engine, and hands
@@ -476,10 +492,12 @@ fn render_here(
 fn render_job(engine: &Engine, h: &Handreiking, brand: &brand::Brand, target: &Target, job: Job) -> Rendered {
     // Characters no font can show would silently become boxes: say which and where.
     let missing = engine.missing_glyphs(&job.respondent.shown_text());
+    // A date that cannot be read is shown as written: say so, and where.
+    let unreadable_date = dates::unreadable(&job.respondent.datum).then(|| job.respondent.datum.clone());
     let outcome = render_one(engine, h, brand, &job, target, missing.is_empty());
     let row =
         RowResult { file: job.file, location: job.respondent.location, naam: job.respondent.naam, outcome };
-    Rendered { row, missing }
+    Rendered { row, missing, unreadable_date }
 }
 
 /// `handreiking report`: one PDF per respondent, rendered in parallel.
@@ -601,9 +619,13 @@ pub fn report(
     fed?;
     outcome.notes.extend(render_notes);
     let mut glyph_notes = vec![];
-    for Rendered { row, missing } in rendered {
+    let mut date_notes = vec![];
+    for Rendered { row, missing, unreadable_date } in rendered {
         if !missing.is_empty() {
             glyph_notes.push((row.file.clone(), row.location, missing));
+        }
+        if let Some(date) = unreadable_date {
+            date_notes.push((row.file.clone(), row.location, date));
         }
         outcome.rows.push(row);
     }
@@ -614,6 +636,14 @@ pub fn report(
             "{file}: {location}: no font has {}; that report shows a blank box for it and is written without the \
              PDF/UA-1 and PDF/A-2a claims. Add a font that has it with --font-path",
             shown.join(", ")
+        ));
+    }
+    date_notes.sort();
+    for (file, location, date) in date_notes {
+        let short: String = date.chars().take(60).collect();
+        let ellipsis = if short.len() < date.len() { "…" } else { "" };
+        outcome.notes.push(format!(
+            "{file}: {location}: the date \"{short}{ellipsis}\" could not be read; it is shown as written"
         ));
     }
     outcome.rows.sort_by(|a, b| (&a.file, a.location).cmp(&(&b.file, b.location)));
@@ -636,6 +666,9 @@ fn name_fields(r: &Respondent) -> std::collections::BTreeMap<String, String> {
         .collect();
     fields.insert("naam".into(), r.naam.clone());
     fields.insert("organisatie".into(), r.organisatie.clone());
+    // The date as written, not its Dutch form ("12 maart 2026"): file names made
+    // with `--name` stay what they were, as users expect. (`resolve::report`
+    // gives the brand's texts the Dutch form.)
     fields.insert("datum".into(), r.datum.clone());
     fields.insert("rij".into(), r.location.number().to_string());
     fields

@@ -187,6 +187,18 @@ pub fn check(h: &Handreiking, sheets: &[handreiking::ReadSheet]) -> usize {
         if s.respondents == 0 && s.bad_row_count == 0 {
             out!("  error: the sheet has a header but no answer rows");
         }
+        if s.unreadable_date_count > 0 {
+            out!(
+                "  note: {} date(s) could not be read; the reports show them as written:",
+                s.unreadable_date_count
+            );
+            for (location, date) in &s.unreadable_dates {
+                out!("    {location}: {}", quoted(date));
+            }
+            if s.unreadable_date_count > s.unreadable_dates.len() {
+                out!("    … and {} more", s.unreadable_date_count - s.unreadable_dates.len());
+            }
+        }
         const SHOWN: usize = 10;
         let all: Vec<_> = s.bad_rows.iter().flat_map(|(_, problems)| problems).collect();
         for p in all.iter().take(SHOWN) {

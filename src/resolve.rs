@@ -8,6 +8,7 @@ use serde::Serialize;
 use crate::brand::{Brand, BrandView};
 use crate::content::markdown::{Block, Inline, ref_ids, visit_inlines_mut};
 use crate::content::{Antwoord, Handreiking, Labels, Letter, Werkvorm};
+use crate::dates;
 use crate::mapping::Respondent;
 
 /// The one JSON document `blank.typ` receives at `/data.json`.
@@ -76,6 +77,7 @@ impl Kop {
 pub struct RespondentView {
     pub naam: String,
     pub organisatie: String,
+    /// As a Dutch reader writes it ("12 maart 2026"), or as written when it cannot be read.
     pub datum: String,
     pub velden: Vec<Veld>,
 }
@@ -111,7 +113,8 @@ pub struct VraagKeuze {
     pub advies: Option<Antwoord>,
 }
 
-/// `fields` fill the brand's personal texts ("Beste {{ naam }}").
+/// `fields` fill the brand's personal texts ("Beste {{ naam }}"); their `datum`
+/// in its Dutch form when it can be read.
 pub fn report(
     h: &Handreiking,
     brand: &Brand,
@@ -164,7 +167,17 @@ pub fn report(
     }
 
     let naam = if r.naam.is_empty() { format!("respondent ({})", r.location) } else { r.naam.clone() };
-    let merk = brand.view(fields);
+    // Dates as a Dutch reader writes them ("12 maart 2026"), on the cover and in
+    // the brand's texts; a date that cannot be read is shown as written.
+    let datum = dates::shown(&r.datum);
+    let merk = match fields.get("datum").and_then(|raw| dates::dutch(raw)) {
+        Some(dutch) => {
+            let mut fields = fields.clone();
+            fields.insert("datum".into(), dutch);
+            brand.view(&fields)
+        }
+        None => brand.view(fields),
+    };
     let soort =
         if merk.rapport.titel.is_empty() { "Adviesrapport".to_string() } else { merk.rapport.titel.clone() };
     let titel = match r.organisatie.as_str() {
@@ -181,7 +194,7 @@ pub fn report(
         respondent: RespondentView {
             naam: r.naam.clone(),
             organisatie: r.organisatie.clone(),
-            datum: r.datum.clone(),
+            datum,
             velden: r.velden.iter().map(|(n, w)| Veld { naam: n.clone(), waarde: w.clone() }).collect(),
         },
         samenvatting,

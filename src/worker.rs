@@ -217,7 +217,7 @@ pub(crate) fn render_in_processes(
                 naam: job.respondent.naam,
                 outcome: RowOutcome::Failed(message),
             };
-            results.push(Rendered { row, missing: vec![] });
+            results.push(Rendered { row, missing: vec![], unreadable_date: None });
             progress(results.len(), total);
         }
     }

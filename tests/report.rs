@@ -271,3 +271,56 @@ fn parallel_and_single_threaded_give_the_same_reports() {
     assert_eq!(a.len(), 4);
     assert!(a == b, "reports differ between --jobs 1 and --jobs 4");
 }
+
+#[test]
+fn dates_are_shown_as_a_dutch_reader_writes_them() {
+    let dir = scratch("rep-dates-sheet");
+    let mut csv =
+        String::from("naam,organisatie,datum,R1V1,R1V2,R1V3,R2V1,R2V2,R3V1,R3V2,R4V1,R4V2,R4V3,R5V1,R5V2\n");
+    for (naam, datum) in [
+        ("Iso", "2026-03-12"),
+        ("Forms", "11/7/26 10:05:00"),
+        ("Excel", "7-11-2026"),
+        ("Tekst", "volgende week"),
+    ] {
+        csv.push_str(&format!("{naam},Org,{datum},A,A,A,A,A,A,A,A,A,A,A,A\n"));
+    }
+    let input = dir.join("antwoorden.csv");
+    std::fs::write(&input, csv).unwrap();
+    let input = input.to_str().unwrap();
+
+    // In a render process (the default) and in this process: the note travels with the result.
+    for (tag, extra) in [("rep-dates", vec![]), ("rep-dates-here", vec!["--reports-per-process", "0"])] {
+        let mut args = extra;
+        args.push(input);
+        let (out_dir, out) = report(tag, &args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{stderr}");
+        let cover =
+            |naam: &str| Pdf::load(&out_dir.join(format!("Org - {naam}.pdf"))).text[0].replace('\n', " ");
+        for (naam, shown) in [
+            ("Iso", "12 maart 2026"),
+            ("Forms", "7 november 2026"),
+            ("Excel", "7 november 2026"),
+            ("Tekst", "volgende week"),
+        ] {
+            let cover = cover(naam);
+            assert!(squash(&cover).contains(&squash(&format!("Datum: {shown}"))), "{naam}: {cover}");
+        }
+        assert!(!squash(&cover("Forms")).contains("1005"), "the time is not shown");
+        assert!(
+            stderr.contains(
+                "antwoorden.csv: row 5: the date \"volgende week\" could not be read; it is shown as written"
+            ),
+            "{stderr}"
+        );
+        assert_eq!(stderr.matches("could not be read").count(), 1, "{stderr}");
+    }
+
+    let out = run_ok(&["check", input]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("1 date(s) could not be read") && stdout.contains("row 5: \"volgende week\""),
+        "{stdout}"
+    );
+}
