@@ -135,7 +135,9 @@ pub fn check(h: &Handreiking, sheets: &[handreiking::ReadSheet]) -> usize {
             out!("    {:<36} → {}", cols(c), field.name());
         }
         for (field, c) in &s.mapping.fallbacks {
-            out!("    {:<36} → {} (where the question above is left empty)", cols(c), field.name());
+            let first =
+                s.mapping.fields.iter().find(|(f, _)| f == field).map(|(_, c)| cols(c)).unwrap_or_default();
+            out!("    {:<36} → {} where {first} is empty", cols(c), field.name());
         }
         for q in &s.mapping.questions {
             let how = match &q.how {

@@ -210,7 +210,7 @@ fn zip_kind(name: &str, inside: &[String], mimetype: Option<&str>) -> Result<Wor
     } else if under("ppt/") {
         "a PowerPoint presentation"
     } else {
-        "a zip archive, not a workbook"
+        "a zip archive"
     };
     let sheets: Vec<&String> = inside
         .iter()
@@ -226,12 +226,7 @@ fn zip_kind(name: &str, inside: &[String], mimetype: Option<&str>) -> Result<Wor
         let list: Vec<String> = sheets.iter().map(|s| format!("`{s}`")).collect();
         format!("it holds {}: unpack it and give that file", list.join(", "))
     };
-    let message = if what.starts_with("a zip") {
-        format!("this is {what}")
-    } else {
-        format!("this is {what}, not an answer sheet")
-    };
-    Err(unreadable(name, None, message, &hint))
+    Err(unreadable(name, None, format!("this is {what}, not a workbook or an answer sheet"), &hint))
 }
 
 /// OLE compound files: Excel 97-2003 workbooks, and workbooks encrypted with

@@ -57,7 +57,11 @@ pub fn detect_all(sheet: &Sheet, h: &Handreiking, file: Option<&MappingFile>) ->
         }
     }
 
-    // Respondent fields not in the mapping file.
+    // Respondent fields not in the mapping file. The name may come from a
+    // survey tool's own contact columns (Microsoft Forms' `Name`, first and
+    // last name of an invitation), which are empty for anonymous links: a
+    // question asking for the name goes before them (below).
+    let mut contact_name = false;
     for field in Field::ALL {
         if mapping.fields.iter().any(|(f, _)| *f == field) {
             continue;
@@ -67,13 +71,20 @@ pub fn detect_all(sheet: &Sheet, h: &Handreiking, file: Option<&MappingFile>) ->
             .iter()
             .find_map(|name| column_named(sheet, name).filter(|c| !taken.contains_key(c)));
         let cols = match (field, found) {
+            (Field::Naam, Some(c)) => {
+                contact_name = sheet.layout == Some("Microsoft Forms");
+                vec![c]
+            }
             (_, Some(c)) => vec![c],
-            // Qualtrics keeps first and last name apart.
-            (Field::Naam, None) => ["RecipientFirstName", "RecipientLastName"]
-                .iter()
-                .filter_map(|n| column_named(sheet, n))
-                .filter(|c| !taken.contains_key(c))
-                .collect(),
+            // First and last name apart (Qualtrics, SurveyMonkey, a typed sheet).
+            (Field::Naam, None) => {
+                let pair = NAME_PAIRS.iter().find_map(|pair| {
+                    let cols: Vec<usize> = pair.iter().filter_map(|n| column_named(sheet, n)).collect();
+                    (cols.len() == 2 && cols.iter().all(|c| !taken.contains_key(c))).then_some(cols)
+                });
+                contact_name = pair.is_some();
+                pair.unwrap_or_default()
+            }
             _ => vec![],
         };
         if !cols.is_empty() {
@@ -193,22 +204,25 @@ pub fn detect_all(sheet: &Sheet, h: &Handreiking, file: Option<&MappingFile>) ->
     // naam?"), among the columns no question took. Microsoft Forms' own
     // `Name` column is filled only for signed-in respondents: a name question
     // comes first there, with `Name` for the rows that left it empty.
-    let forms = sheet.layout == Some("Microsoft Forms");
     let from_file =
         |field: Field| file.is_some_and(|m| m.respondent.keys().any(|k| k.to_lowercase() == field.name()));
     for field in [Field::Naam, Field::Organisatie] {
         if from_file(field) {
             continue;
         }
-        let asked = (0..sheet.headers.len()).find(|c| {
-            !taken.contains_key(c)
-                && !is_tool_column(&sheet.headers[*c])
-                && asks_for(field, &sheet.headers[*c])
-        });
-        let Some(col) = asked else { continue };
+        let asked: Vec<usize> = (0..sheet.headers.len())
+            .filter(|c| {
+                !taken.contains_key(c)
+                    && !is_tool_column(&sheet.headers[*c])
+                    && asks_for(field, &sheet.headers[*c])
+            })
+            .collect();
+        // A real question ("Wat is uw naam?") before a column merely named so.
+        let asked = asked.iter().find(|&&c| sheet.headers[c].trim_end().ends_with('?')).or(asked.first());
+        let Some(&col) = asked else { continue };
         match mapping.fields.iter().position(|(f, _)| *f == field) {
             None => mapping.fields.push((field, vec![col])),
-            Some(i) if forms => {
+            Some(i) if field == Field::Naam && contact_name => {
                 let own = std::mem::replace(&mut mapping.fields[i].1, vec![col]);
                 mapping.fallbacks.push((field, own));
             }
@@ -305,6 +319,10 @@ fn missing_column(sheet: &Sheet, m: &MappingFile, key: &str, name: &str) -> Prob
     )
 }
 
+/// Survey tools' first and last name columns, joined into the name.
+const NAME_PAIRS: [[&str; 2]; 3] =
+    [["RecipientFirstName", "RecipientLastName"], ["First Name", "Last Name"], ["Voornaam", "Achternaam"]];
+
 /// Whether a header is a question asking for a respondent's name or
 /// organisation: short, with the word for it, and not about the other field.
 fn asks_for(field: Field, header: &str) -> bool {
@@ -323,7 +341,10 @@ fn asks_for(field: Field, header: &str) -> bool {
     ];
     match field {
         Field::Naam => {
-            words.len() <= 8 && any(&["naam", "name"]) && !any(ORGANISATION) && !any(&["project", "platform"])
+            words.len() <= 8
+                && any(&["naam", "name"])
+                && !any(ORGANISATION)
+                && !any(&["project", "platform", "first", "last", "middle", "user", "file"])
         }
         Field::Organisatie => words.len() <= 10 && any(ORGANISATION),
         Field::Datum => false,
