@@ -5,6 +5,7 @@
 //!
 //! ```sh
 //! cargo run --example make_workbooks -- target/make-workbooks
+//! cargo run --example make_workbooks -- --big 50000 big.xlsx   # for the benchmark
 //! ```
 //!
 //! The argument is a work folder for the intermediate files (`kobotoolbox.xlsx` and
@@ -603,8 +604,48 @@ fn pdf() -> Vec<u8> {
     out
 }
 
+/// A long Google Sheets download for the benchmark (tests/bench/run.sh): `n`
+/// synthetic respondents with pseudo-random answers (a fixed seed, so runs
+/// compare), in the grid layout, with date cells and shared strings as Sheets writes.
+fn big_grid(c: &Content, n: u32, path: &Path) -> Result<()> {
+    let mut wb = workbook()?;
+    let ws = wb.add_worksheet();
+    ws.set_name("Formulierreacties 1")?;
+    let date = Format::new().set_num_format("d-m-yyyy h:mm:ss");
+    let mut head: Vec<String> = ["Tijdstempel", "E-mailadres", "Naam", "Organisatie"].map(String::from).to_vec();
+    let first = head.len();
+    head.extend(c.questions.iter().map(|q| format!("{} [{}]", q.titel, q.tekst)));
+    header(ws, 0, &head, None)?;
+    let mut seed: u64 = 42;
+    for row in 1..=n {
+        ws.write_datetime_with_format(row, 0, &at(2026, 5, (row % 28 + 1) as u8, 10, (row % 60) as u8, 0)?, &date)?;
+        ws.write_string(row, 1, format!("respondent{row}@example.nl"))?;
+        ws.write_string(row, 2, format!("Respondent {row}"))?;
+        ws.write_string(row, 3, format!("Organisatie {}", row % 37 + 1))?;
+        for q in 0..c.questions.len() {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let value = match seed % 20 {
+                0..=8 => c.kort[0].as_str(),
+                9..=17 => c.kort[1].as_str(),
+                _ => continue,
+            };
+            ws.write_string(row, col(first + q), value)?;
+        }
+    }
+    wb.save(path)?;
+    Ok(())
+}
+
 fn main() -> Result<()> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if let [flag, n, path] = args.as_slice()
+        && flag == "--big"
+    {
+        return big_grid(&Content::load()?, n.parse()?, Path::new(path));
+    }
     let work =
         std::env::args_os().nth(1).map(PathBuf::from).unwrap_or_else(|| root.join("target/make-workbooks"));
     let exports = root.join("examples/exports");

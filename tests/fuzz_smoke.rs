@@ -98,6 +98,34 @@ fn sheet_readers_and_mapping_never_panic() {
 }
 
 #[test]
+fn workbook_readers_never_panic_or_hang() {
+    let h = handreiking::load_content(&Default::default()).unwrap();
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("fuzz-workbooks");
+    std::fs::create_dir_all(&dir).unwrap();
+    let seeds: Vec<(&str, Vec<u8>)> = ["google-sheets-grid.xlsx", "surveymonkey.xlsx", "handmatig.ods", "kobotoolbox.xls"]
+        .iter()
+        .map(|f| (f.rsplit('.').next().unwrap(), std::fs::read(format!("examples/exports/{f}")).unwrap()))
+        .collect();
+    let fit = |sheet: &answers::Sheet| mapping::detect_all(sheet, &h, None).0.questions.len();
+    let mut rng = Rng(0x2545_F491_4F6C_DD1D);
+    for i in 0..400 {
+        let (ext, seed) = &seeds[i % seeds.len()];
+        // Mutations near the start hit the zip headers; elsewhere, compressed sheets.
+        let bytes = mutate(&mut rng, seed);
+        let path = dir.join(format!("m.{ext}"));
+        std::fs::write(&path, &bytes).unwrap();
+        if let Ok((sheet, rows)) = answers::open(&path, &ReadOptions::default(), &fit) {
+            let read: Vec<_> = rows.collect();
+            if let Ok(m) = mapping::detect(&sheet, &h, None) {
+                for row in read.iter().flatten() {
+                    let _ = mapping::interpret_row(row, &sheet.headers, &m, &h, &mut Default::default());
+                }
+            }
+        }
+    }
+}
+
+#[test]
 fn the_content_loader_never_panics() {
     let base: Vec<(String, Vec<u8>)> =
         Files::default_content().iter().map(|(r, b)| (r.to_string(), b.to_vec())).collect();

@@ -146,7 +146,13 @@ pub fn open(path: &Path, options: &ReadOptions, fit: &dyn Fn(&Sheet) -> usize) -
     let (kind, renamed) = kind::recognise(&name, path, peek)?;
     let (mut sheet, rows) = match kind {
         kind::Kind::Workbook(book) => {
-            let (sheet, rows) = workbook::open(&name, path, book, options, fit)?;
+            // A damaged or hostile workbook must not take the program down
+            // with it, whatever the workbook library makes of it.
+            let opened = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                workbook::open(&name, path, book, options, fit)
+            }))
+            .unwrap_or_else(|_| Err(reader_failed(&name)));
+            let (sheet, rows) = opened?;
             (sheet, Rows::Streamed(rows))
         }
         kind::Kind::Json if json_sheet::is_array(peek) => {
@@ -210,7 +216,12 @@ impl Streamed {
     ) -> Streamed {
         let (send, receive) = std::sync::mpsc::sync_channel(64);
         std::thread::spawn(move || {
-            if let Err(e) = read(&|row| send.send(Ok(row)).is_ok()) {
+            // A reader that panics must not look like the end of the sheet.
+            let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                read(&|row| send.send(Ok(row)).is_ok())
+            }))
+            .unwrap_or_else(|_| Err(reader_failed("the sheet")));
+            if let Err(e) = read {
                 let _ = send.send(Err(e));
             }
         });
@@ -261,6 +272,16 @@ impl Iterator for Rows {
             Rows::Memory(rows) => rows.next().map(Ok),
         }
     }
+}
+
+/// The reading library failed on a damaged file.
+fn reader_failed(name: &str) -> Error {
+    unreadable(
+        name,
+        None,
+        "the file is damaged: reading it failed part-way",
+        "open it in Excel or LibreOffice and save it again, or export the answers as CSV",
+    )
 }
 
 /// A sheet-level problem: the file cannot be read as answers at all.

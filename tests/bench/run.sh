@@ -2,16 +2,19 @@
 # Batch benchmark: `handreiking report` against the stock typst CLI on the same
 # template and data, on this machine, in one run.
 #
-#   tests/bench/run.sh [N] [BIG]      defaults: N=400 (the comparison), BIG=5000 (growth)
+#   tests/bench/run.sh [N] [BIG] [ROWS]   defaults: N=400 (the comparison), BIG=5000 (growth),
+#                                         ROWS=50000 (reading a workbook)
 #
 # Needs: a release build (made here), `typst` 0.15 on PATH or in $TYPST
 # (`cargo install typst-cli --version 0.15.1 --locked`), GNU time (/usr/bin/time), ps and pgrep.
 # Prints: wall time, reports/s, CPU time and peak memory (all processes) of each, the throughput
-# ratio, and handreiking at N=200 and N=BIG to show how cost grows.
+# ratio, handreiking at N=200 and N=BIG to show how cost grows, the blank handreiking, and
+# `check` on a ROWS-row workbook (a Google Sheets download made by examples/make_workbooks.rs).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 N=${1:-400}
 BIG=${2:-5000}
+ROWS=${3:-50000}
 TYPST=${TYPST:-typst}
 JOBS=$(nproc)
 WORK=${BENCH_DIR:-target/bench}
@@ -21,6 +24,7 @@ command -v "$TYPST" >/dev/null || { echo "no typst CLI: install it with cargo in
 [ -x /usr/bin/time ] || { echo "needs GNU time (/usr/bin/time): apt-get install time"; exit 2; }
 command -v pgrep >/dev/null || { echo "needs ps and pgrep: apt-get install procps"; exit 2; }
 cargo build --release --quiet
+cargo build --release --quiet --example make_workbooks
 BIN=target/release/handreiking
 rm -rf "$WORK"; mkdir -p "$WORK"
 
@@ -108,3 +112,8 @@ rm -rf "$WORK/big"
 read -r h_wall h_cpu h_mem < <(measure "$BIN" blank -o "$WORK/blank.pdf")
 echo
 echo "blank handreiking: $h_wall s wall, $h_cpu s CPU, $((h_mem / 1024)) MB peak"
+
+# Reading a long workbook: check streams an .xlsx sheet cell by cell.
+target/release/examples/make_workbooks --big "$ROWS" "$WORK/big.xlsx"
+read -r w_wall w_cpu w_mem < <(measure "$BIN" check "$WORK/big.xlsx")
+echo "check on a $ROWS-row workbook ($(( $(stat -c %s "$WORK/big.xlsx") / 1024 )) kB .xlsx): $w_wall s wall, $w_cpu s CPU, $((w_mem / 1024)) MB peak"
