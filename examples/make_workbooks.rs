@@ -612,13 +612,19 @@ fn big_grid(c: &Content, n: u32, path: &Path) -> Result<()> {
     let ws = wb.add_worksheet();
     ws.set_name("Formulierreacties 1")?;
     let date = Format::new().set_num_format("d-m-yyyy h:mm:ss");
-    let mut head: Vec<String> = ["Tijdstempel", "E-mailadres", "Naam", "Organisatie"].map(String::from).to_vec();
+    let mut head: Vec<String> =
+        ["Tijdstempel", "E-mailadres", "Naam", "Organisatie"].map(String::from).to_vec();
     let first = head.len();
     head.extend(c.questions.iter().map(|q| format!("{} [{}]", q.titel, q.tekst)));
     header(ws, 0, &head, None)?;
     let mut seed: u64 = 42;
     for row in 1..=n {
-        ws.write_datetime_with_format(row, 0, &at(2026, 5, (row % 28 + 1) as u8, 10, (row % 60) as u8, 0)?, &date)?;
+        ws.write_datetime_with_format(
+            row,
+            0,
+            &at(2026, 5, (row % 28 + 1) as u8, 10, (row % 60) as u8, 0)?,
+            &date,
+        )?;
         ws.write_string(row, 1, format!("respondent{row}@example.nl"))?;
         ws.write_string(row, 2, format!("Respondent {row}"))?;
         ws.write_string(row, 3, format!("Organisatie {}", row % 37 + 1))?;

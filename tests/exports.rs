@@ -195,3 +195,74 @@ fn mapping_file_mistakes_name_file_and_line() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("m.toml:2: `R1V1` names the column `Q99`"), "{stderr}");
 }
+
+/// The content's questions in order, with their reflection's title.
+fn questions_with_titles() -> Vec<(String, String, String)> {
+    let h = handreiking::load_content(&Default::default()).unwrap();
+    h.reflecties
+        .iter()
+        .flat_map(|r| {
+            r.vragen
+                .iter()
+                .map(move |v| (v.id.clone(), format!("Reflectie {}: {}", r.nummer, r.titel), v.tekst.clone()))
+        })
+        .collect()
+}
+
+#[test]
+fn grid_questions_in_csv_need_no_mapping_and_check_shows_the_part_that_matched() {
+    // Google Forms: one multiple-choice grid per reflection, `Title [row]`.
+    let qs = questions_with_titles();
+    let mut header = vec!["Tijdstempel".to_string(), "Naam".into(), "Organisatie".into()];
+    header.extend(qs.iter().map(|(_, title, text)| format!("{title} [{text}]")));
+    let mut row = vec!["12-3-2026 10:05:00".to_string(), "Jan".into(), "Org".into()];
+    row.extend(
+        qs.iter()
+            .enumerate()
+            .map(|(i, _)| if i % 2 == 0 { "Verbetermogelijkheden" } else { "Goed op weg" }.to_string()),
+    );
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
+    let row: Vec<&str> = row.iter().map(String::as_str).collect();
+    let path = sheet("google-grid", &header, &[&row]);
+    let out = run_ok(&["check", path.to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("1 respondent(s) ready, 0 row(s) with problems"), "{stdout}");
+    assert!(!stdout.contains("no column for"), "{stdout}");
+    // The bracketed row matched, and check says so.
+    assert!(stdout.contains("→ question R1V1 (text 100% in \"Is er een kartrekker"), "{stdout}");
+    assert!(stdout.contains("\"Verbetermogelijkheden\"") && stdout.contains("→ A (6×)"), "{stdout}");
+}
+
+#[test]
+fn qualtrics_matrix_rows_are_found_after_the_grid_title() {
+    // Qualtrics matrix table: export tags `Q1_1`…, then `Title - row`, then ImportIds.
+    let qs = questions_with_titles();
+    let dir = scratch("qualtrics-matrix");
+    let path = dir.join("matrix.csv");
+    let mut w = csv::Writer::from_path(&path).unwrap();
+    let mut tags = vec!["RecipientFirstName".to_string(), "RecipientLastName".into()];
+    tags.extend((1..=qs.len()).map(|i| format!("Q1_{i}")));
+    let mut texts = vec!["Recipient First Name".to_string(), "Recipient Last Name".into()];
+    texts.extend(qs.iter().map(|(_, _, text)| format!("Hoe staat het project ervoor? - {text}")));
+    let mut ids = vec![
+        "{\"ImportId\":\"recipientFirstName\"}".to_string(),
+        "{\"ImportId\":\"recipientLastName\"}".into(),
+    ];
+    ids.extend((1..=qs.len()).map(|i| format!("{{\"ImportId\":\"QID1_{i}\"}}")));
+    let mut answers = vec!["Anouk".to_string(), "de Vries".into()];
+    answers
+        .extend(qs.iter().map(|(id, _, _)| {
+            if id == "R2V1" { "Goed op weg" } else { "Verbetermogelijkheden" }.to_string()
+        }));
+    for record in [tags, texts, ids, answers] {
+        w.write_record(&record).unwrap();
+    }
+    w.flush().unwrap();
+    let out_dir = dir.join("out");
+    run_ok(&["report", "-o", out_dir.to_str().unwrap(), "--name", "{{ naam }}", path.to_str().unwrap()]);
+    let h = handreiking::load_content(&Default::default()).unwrap();
+    let text = squash(&Pdf::load(&out_dir.join("Anouk de Vries.pdf")).all_text());
+    assert!(text.contains(&opening(&h, "R2V1", Letter::B)), "R2V1 B missing");
+    assert!(text.contains(&opening(&h, "R1V1", Letter::A)), "R1V1 A missing");
+    assert!(!text.contains(&opening(&h, "R2V1", Letter::A)), "R2V1 A present");
+}

@@ -102,10 +102,11 @@ fn workbook_readers_never_panic_or_hang() {
     let h = handreiking::load_content(&Default::default()).unwrap();
     let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("fuzz-workbooks");
     std::fs::create_dir_all(&dir).unwrap();
-    let seeds: Vec<(&str, Vec<u8>)> = ["google-sheets-grid.xlsx", "surveymonkey.xlsx", "handmatig.ods", "kobotoolbox.xls"]
-        .iter()
-        .map(|f| (f.rsplit('.').next().unwrap(), std::fs::read(format!("examples/exports/{f}")).unwrap()))
-        .collect();
+    let seeds: Vec<(&str, Vec<u8>)> =
+        ["google-sheets-grid.xlsx", "surveymonkey.xlsx", "handmatig.ods", "kobotoolbox.xls"]
+            .iter()
+            .map(|f| (f.rsplit('.').next().unwrap(), std::fs::read(format!("examples/exports/{f}")).unwrap()))
+            .collect();
     let fit = |sheet: &answers::Sheet| mapping::detect_all(sheet, &h, None).0.questions.len();
     let mut rng = Rng(0x2545_F491_4F6C_DD1D);
     for i in 0..400 {
