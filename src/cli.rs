@@ -113,11 +113,12 @@ pub enum Command {
         #[command(flatten)]
         sources: Sources,
     },
-    /// Write an empty answer sheet with the right headers.
+    /// Write an empty answer sheet with the right headers (xlsx: a workbook to type paper forms into).
     Template {
-        #[arg(long, value_enum, default_value = "csv")]
-        format: Format,
-        /// Where to write it (default: standard output).
+        /// The kind of sheet (default: from the extension of -o, else csv).
+        #[arg(long, value_enum)]
+        format: Option<Format>,
+        /// Where to write it (default: standard output; a workbook needs a file).
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
         #[command(flatten)]
@@ -174,8 +175,24 @@ impl SheetArgs {
 
 #[derive(Clone, Copy, clap::ValueEnum)]
 pub enum Format {
+    /// The header line of a CSV sheet.
     Csv,
+    /// A JSON sheet with one empty respondent.
     Json,
+    /// An Excel workbook with drop-downs for A and B and the questions in the headers.
+    Xlsx,
+}
+
+impl Format {
+    /// The format a file name asks for: `antwoorden.xlsx` is a workbook.
+    pub fn of(path: &std::path::Path) -> Option<Format> {
+        match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
+            "csv" => Some(Format::Csv),
+            "json" => Some(Format::Json),
+            "xlsx" => Some(Format::Xlsx),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Args, Clone, Default)]

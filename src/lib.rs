@@ -14,6 +14,7 @@ pub mod mapping;
 pub mod output;
 pub mod render;
 pub mod resolve;
+pub mod sheet_template;
 pub mod worker;
 
 use std::path::{Path, PathBuf};
@@ -348,28 +349,19 @@ pub fn suggest_mapping(settings: &Settings, input: &Path, options: &SheetOptions
 pub enum SheetFormat {
     Csv,
     Json,
+    /// An Excel workbook to type paper answer forms into.
+    Xlsx,
 }
 
-/// `handreiking template`: an empty answer sheet with the right headers.
-pub fn template(settings: &Settings, format: SheetFormat) -> Result<String> {
+/// `handreiking template`: an empty answer sheet with the right headers, as
+/// bytes (a workbook is binary).
+pub fn template(settings: &Settings, format: SheetFormat) -> Result<Vec<u8>> {
     let h = load_content(settings)?;
-    let ids: Vec<&str> = h.vragen().map(|(_, v)| v.id.as_str()).collect();
-    Ok(match format {
-        SheetFormat::Csv => {
-            let mut header = vec!["naam", "organisatie", "datum"];
-            header.extend(&ids);
-            format!("{}\n", header.join(","))
-        }
-        SheetFormat::Json => {
-            let answers: serde_json::Map<String, serde_json::Value> =
-                ids.iter().map(|id| (id.to_string(), serde_json::Value::Null)).collect();
-            let value = serde_json::json!([{
-                "respondent": {"naam": "", "organisatie": "", "datum": ""},
-                "answers": answers,
-            }]);
-            format!("{}\n", serde_json::to_string_pretty(&value).expect("serialises"))
-        }
-    })
+    match format {
+        SheetFormat::Csv => Ok(sheet_template::csv(&h).into_bytes()),
+        SheetFormat::Json => Ok(sheet_template::json(&h).into_bytes()),
+        SheetFormat::Xlsx => sheet_template::workbook(&h, &[]),
+    }
 }
 
 pub struct ReportOptions {

@@ -133,18 +133,28 @@ fn run(cli: Cli) -> Result<(), u8> {
             }
         }
         Command::Template { format, output, sources } => {
-            let settings = settings(&sources)?;
-            let format = match format {
-                cli::Format::Csv => handreiking::SheetFormat::Csv,
-                cli::Format::Json => handreiking::SheetFormat::Json,
+            let format = match format.or_else(|| output.as_deref().and_then(cli::Format::of)) {
+                Some(cli::Format::Xlsx) => handreiking::SheetFormat::Xlsx,
+                Some(cli::Format::Json) => handreiking::SheetFormat::Json,
+                Some(cli::Format::Csv) | None => handreiking::SheetFormat::Csv,
             };
-            let text = handreiking::template(&settings, format).map_err(fail)?;
+            // A workbook is binary: garbage on a terminal, and rarely meant for a pipe.
+            if format == handreiking::SheetFormat::Xlsx && output.is_none() {
+                messages::workbook_needs_file();
+                return Err(EXIT_USAGE);
+            }
+            let settings = settings(&sources)?;
+            let bytes = handreiking::template(&settings, format).map_err(fail)?;
             match output {
                 Some(path) => {
-                    handreiking::output::write_atomic(&path, text.as_bytes()).map_err(fail)?;
-                    messages::data_written(&path);
+                    handreiking::output::write_atomic(&path, &bytes).map_err(fail)?;
+                    if format == handreiking::SheetFormat::Xlsx {
+                        messages::workbook_written(&path);
+                    } else {
+                        messages::data_written(&path);
+                    }
                 }
-                None => messages::raw(&text),
+                None => messages::raw(&String::from_utf8_lossy(&bytes)),
             }
         }
         Command::Init { dir, force } => {

@@ -25,6 +25,22 @@ pub fn data_written(path: &Path) {
     eprintln!("wrote the template data to {}", path.display());
 }
 
+pub fn workbook_written(path: &Path) {
+    let shown = path.display().to_string();
+    let arg = if shown.contains(char::is_whitespace) { format!("\"{shown}\"") } else { shown.clone() };
+    eprintln!(
+        "wrote {shown}: type the answer forms into its sheet \"Antwoorden\" (the sheet \"Uitleg\" says how), \
+         then run: handreiking report {arg} -o rapporten"
+    );
+}
+
+pub fn workbook_needs_file() {
+    eprintln!(
+        "error: an Excel workbook cannot be written to standard output; name the file with -o, e.g.\n  \
+         handreiking template --format xlsx -o antwoorden.xlsx"
+    );
+}
+
 pub fn content_ok(h: &Handreiking) {
     let vragen: usize = h.reflecties.iter().map(|r| r.vragen.len()).sum();
     out!(
