@@ -76,6 +76,22 @@ pub fn unreadable(s: &str) -> bool {
     !s.trim().is_empty() && read(s).is_none()
 }
 
+/// A `/` date from a tool that writes the month first whatever the year's
+/// length (SurveyMonkey: `05/04/2026 10:11:12 AM` is 4 May), rewritten as ISO
+/// so that it reads unambiguously; None when it is no such date.
+pub fn month_first_to_iso(s: &str) -> Option<String> {
+    let s = s.trim();
+    let (date, time) = s.split_once(char::is_whitespace).map_or((s, ""), |(d, t)| (d, t.trim()));
+    let parts: Vec<&str> = date.split('/').collect();
+    let [m, d, y] = parts.as_slice() else { return None };
+    let (m, d, y): (u32, u32, u32) = (m.parse().ok()?, d.parse().ok()?, y.parse().ok()?);
+    if y < 1000 {
+        return None;
+    }
+    let iso = if time.is_empty() { format!("{y:04}-{m:02}-{d:02}") } else { format!("{y:04}-{m:02}-{d:02} {time}") };
+    read(&iso).map(|_| iso)
+}
+
 fn read(s: &str) -> Option<Read> {
     let s = s.trim();
     let (date, time) = match s.char_indices().find(|&(_, c)| c.is_whitespace() || c == 'T') {
@@ -200,6 +216,14 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn month_first_tools_dates_become_iso() {
+        assert_eq!(month_first_to_iso("05/04/2026 10:11:12 AM").as_deref(), Some("2026-05-04 10:11:12 AM"));
+        assert_eq!(dutch(&month_first_to_iso("05/04/2026").unwrap()).as_deref(), Some("4 mei 2026"));
+        assert_eq!(month_first_to_iso("24/05/2026"), None);
+        assert_eq!(month_first_to_iso("2026-05-04"), None);
+    }
 
     #[test]
     fn survey_date_formats() {

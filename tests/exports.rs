@@ -74,6 +74,12 @@ fn qualtrics_three_header_rows_with_recode_mapping() {
 #[test]
 fn surveymonkey_two_header_rows() {
     assert_export("surveymonkey", "surveymonkey.csv", Some("surveymonkey.toml"));
+    // Without a mapping: the name question is found, and SurveyMonkey's
+    // month-first `05/04/2026` is 4 May.
+    assert_export("surveymonkey-detected", "surveymonkey.csv", None);
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("export-surveymonkey-detected");
+    let cover = Pdf::load(&dir.join("Anouk de Vries.pdf")).text[0].clone();
+    assert!(squash(&cover).contains("4mei2026"), "{cover}");
 }
 
 #[test]

@@ -197,7 +197,10 @@ pub fn interpret_row(
         location: row.location,
         naam: field(Field::Naam),
         organisatie: field(Field::Organisatie),
-        datum: field(Field::Datum),
+        datum: match field(Field::Datum) {
+            datum if mapping.month_first => crate::dates::month_first_to_iso(&datum).unwrap_or(datum),
+            datum => datum,
+        },
         velden,
         antwoorden,
     })

@@ -24,7 +24,7 @@ pub fn detect(sheet: &Sheet, h: &Handreiking, file: Option<&MappingFile>) -> Res
 
 /// Detection that always returns what it found, with the problems beside it.
 pub fn detect_all(sheet: &Sheet, h: &Handreiking, file: Option<&MappingFile>) -> (Mapping, Vec<Problem>) {
-    let mut mapping = Mapping::default();
+    let mut mapping = Mapping { month_first: sheet.layout == Some("SurveyMonkey"), ..Mapping::default() };
     let mut problems = vec![];
     let mut taken: BTreeMap<usize, String> = BTreeMap::new();
 

@@ -120,6 +120,8 @@ pub struct Mapping {
     pub extras: Vec<(String, Vec<usize>)>,
     /// Raw values that mean A or B, from the mapping file (normalised).
     pub values: Values,
+    /// Dates with `/` are month first, whatever the year (SurveyMonkey's exports).
+    pub month_first: bool,
     /// Questions without a column, and why (a weak match, say).
     pub unmatched: Vec<(String, Option<(usize, f64)>)>,
 }
