@@ -88,7 +88,11 @@ pub fn month_first_to_iso(s: &str) -> Option<String> {
     if y < 1000 {
         return None;
     }
-    let iso = if time.is_empty() { format!("{y:04}-{m:02}-{d:02}") } else { format!("{y:04}-{m:02}-{d:02} {time}") };
+    let iso = if time.is_empty() {
+        format!("{y:04}-{m:02}-{d:02}")
+    } else {
+        format!("{y:04}-{m:02}-{d:02} {time}")
+    };
     read(&iso).map(|_| iso)
 }
 

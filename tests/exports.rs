@@ -6,25 +6,16 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{Pdf, pdfs, run, run_ok, scratch, squash};
-use handreiking::content::{Handreiking, Letter, markdown};
+use common::{Pdf, assert_example_respondents, opening, run, run_ok, scratch, squash};
+use handreiking::content::Letter;
 
 fn example(name: &str) -> String {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/exports").join(name).display().to_string()
 }
 
-fn opening(h: &Handreiking, id: &str, letter: Letter) -> String {
-    let a = h.vraag(id).unwrap().antwoorden.iter().find(|a| a.letter == letter).unwrap();
-    let mut out = vec![];
-    markdown::paragraphs(&a.tekst, &mut out);
-    // The first words only: a paragraph may run over a page break (and its footer).
-    squash(&out[0]).chars().take(80).collect()
-}
-
 /// Renders one export and checks the three synthetic respondents' advice:
 /// Anouk answered R1V1 A and R1V3 B; Sanne left R1V3 open.
 fn assert_export(tag: &str, file: &str, mapping: Option<&str>) {
-    let h = handreiking::load_content(&Default::default()).unwrap();
     let dir = scratch(&format!("export-{tag}"));
     let mut args = vec![
         "report".to_string(),
@@ -39,21 +30,7 @@ fn assert_export(tag: &str, file: &str, mapping: Option<&str>) {
     args.push(example(file));
     let out = run(&args.iter().map(String::as_str).collect::<Vec<_>>());
     assert!(out.status.success(), "{tag}: {}", String::from_utf8_lossy(&out.stderr));
-    let files = pdfs(&dir);
-    assert_eq!(files.len(), 3, "{tag}: {files:?}");
-    let anouk = Pdf::load(&dir.join("Anouk de Vries.pdf"));
-    let text = squash(&anouk.all_text());
-    assert!(text.contains(&squash("Zorggroep Almere")), "{tag}: organisation missing");
-    assert!(text.contains(&opening(&h, "R1V1", Letter::A)), "{tag}: R1V1 A missing");
-    assert!(!text.contains(&opening(&h, "R1V1", Letter::B)), "{tag}: R1V1 B present");
-    assert!(text.contains(&opening(&h, "R1V3", Letter::B)), "{tag}: R1V3 B missing");
-    let sanne = Pdf::load(&dir.join("Sanne Jansen.pdf"));
-    let text = squash(&sanne.all_text());
-    assert!(text.contains(&squash("Niet beantwoord. Bij deze vraag")), "{tag}: open question not listed");
-    assert!(
-        !text.contains(&opening(&h, "R1V3", Letter::A)) && !text.contains(&opening(&h, "R1V3", Letter::B))
-    );
-    assert!(text.contains(&opening(&h, "R1V2", Letter::A)), "{tag}: Sanne's R1V2 A missing");
+    assert_example_respondents(tag, &dir);
 }
 
 #[test]

@@ -5,8 +5,8 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{Pdf, pdfs, run, run_ok, scratch, squash};
-use handreiking::content::{Handreiking, Letter, markdown};
+use common::{Pdf, opening, pdfs, run, run_ok, scratch, squash};
+use handreiking::content::{Handreiking, Letter};
 
 fn fixture(name: &str) -> String {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sheets").join(name).display().to_string()
@@ -14,15 +14,6 @@ fn fixture(name: &str) -> String {
 
 fn content() -> Handreiking {
     handreiking::load_content(&Default::default()).unwrap()
-}
-
-/// The opening paragraph of an answer's advice, squashed.
-fn opening(h: &Handreiking, id: &str, letter: Letter) -> String {
-    let a = h.vraag(id).unwrap().antwoorden.iter().find(|a| a.letter == letter).unwrap();
-    let mut out = vec![];
-    markdown::paragraphs(&a.tekst, &mut out);
-    // The first words only: a paragraph may run over a page break (and its footer).
-    squash(&out[0]).chars().take(80).collect()
 }
 
 fn report(dir: &str, args: &[&str]) -> (PathBuf, std::process::Output) {

@@ -9,20 +9,12 @@ use std::io::Read;
 use std::path::Path;
 
 use calamine::{Data, Reader, Xlsx, open_workbook};
-use common::{Pdf, pdfs, run, run_ok, scratch, squash};
-use handreiking::content::{Handreiking, Letter, markdown};
+use common::{Pdf, opening, pdfs, run, run_ok, scratch, squash};
+use handreiking::content::{Handreiking, Letter};
 use handreiking::sheet_template::{self, Date, FilledRow};
 
 fn content() -> Handreiking {
     handreiking::load_content(&Default::default()).unwrap()
-}
-
-fn opening(h: &Handreiking, id: &str, letter: Letter) -> String {
-    let a = h.vraag(id).unwrap().antwoorden.iter().find(|a| a.letter == letter).unwrap();
-    let mut out = vec![];
-    markdown::paragraphs(&a.tekst, &mut out);
-    // The first words only: a paragraph may run over a page break (and its footer).
-    squash(&out[0]).chars().take(80).collect()
 }
 
 fn text(cell: Option<&Data>) -> String {

@@ -10,8 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Output, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{Pdf, bin, pdfs, run, run_ok, scratch, squash};
-use handreiking::content::{Handreiking, Letter, markdown};
+use common::{Pdf, assert_example_respondents, bin, pdfs, run, run_ok, scratch, squash};
 
 fn example(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/exports").join(name)
@@ -25,42 +24,18 @@ fn s(p: &Path) -> &str {
     p.to_str().unwrap()
 }
 
-fn opening(h: &Handreiking, id: &str, letter: Letter) -> String {
-    let a = h.vraag(id).unwrap().antwoorden.iter().find(|a| a.letter == letter).unwrap();
-    let mut out = vec![];
-    markdown::paragraphs(&a.tekst, &mut out);
-    // The first words only: a paragraph may run over a page break (and its footer).
-    squash(&out[0]).chars().take(80).collect()
-}
-
 /// Renders one file (with `extra` arguments such as `--sheet`) into a fresh folder and
 /// checks the three synthetic respondents' reports, as `assert_export` in exports.rs:
 /// three PDFs named by the name column; Anouk answered R1V1 A and R1V3 B; Sanne left
 /// R1V3 open and answered R1V2 A. Returns the folder.
 fn assert_reports(tag: &str, file: &Path, extra: &[&str]) -> PathBuf {
-    let h = handreiking::load_content(&Default::default()).unwrap();
     let dir = scratch(&format!("workbook-{tag}"));
     let mut args = vec!["report", "-o", s(&dir), "--name", "{{ naam }}"];
     args.extend(extra);
     args.push(s(file));
     let out = run(&args);
     assert!(out.status.success(), "{tag}: {:?}\n{}", out.status, String::from_utf8_lossy(&out.stderr));
-    let files = pdfs(&dir);
-    assert_eq!(files.len(), 3, "{tag}: {files:?}");
-    let anouk = Pdf::load(&dir.join("Anouk de Vries.pdf"));
-    let text = squash(&anouk.all_text());
-    assert!(text.contains(&squash("Zorggroep Almere")), "{tag}: organisation missing");
-    assert!(text.contains(&opening(&h, "R1V1", Letter::A)), "{tag}: R1V1 A missing");
-    assert!(!text.contains(&opening(&h, "R1V1", Letter::B)), "{tag}: R1V1 B present");
-    assert!(text.contains(&opening(&h, "R1V3", Letter::B)), "{tag}: R1V3 B missing");
-    let sanne = Pdf::load(&dir.join("Sanne Jansen.pdf"));
-    let text = squash(&sanne.all_text());
-    assert!(text.contains(&squash("Niet beantwoord. Bij deze vraag")), "{tag}: open question not listed");
-    assert!(
-        !text.contains(&opening(&h, "R1V3", Letter::A)) && !text.contains(&opening(&h, "R1V3", Letter::B)),
-        "{tag}: Sanne's open R1V3 has advice"
-    );
-    assert!(text.contains(&opening(&h, "R1V2", Letter::A)), "{tag}: Sanne's R1V2 A missing");
+    assert_example_respondents(tag, &dir);
     dir
 }
 

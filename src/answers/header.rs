@@ -58,11 +58,11 @@ pub(super) fn fill_across(headers: &mut Vec<String>, extra: &[Vec<String>]) {
     let width = extra.iter().map(Vec::len).max().unwrap_or(0).max(headers.len());
     headers.resize(width, String::new());
     let mut last = String::new();
-    for col in 0..width {
-        if !headers[col].is_empty() {
-            last = headers[col].clone();
+    for (col, header) in headers.iter_mut().enumerate() {
+        if !header.is_empty() {
+            last = header.clone();
         } else if named_below(col) && !last.is_empty() {
-            headers[col] = last.clone();
+            *header = last.clone();
         } else {
             last.clear();
         }

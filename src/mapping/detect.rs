@@ -420,6 +420,8 @@ fn is_tool_column(header: &str) -> bool {
         || h.starts_with("custom data")
 }
 
+/// A question id in a header: the whole header (`R1V1`, `1.1`), its last path
+/// segment (Kobo's `reflectie1/R1V1`), or an `R1V1` token inside the text.
 pub fn id_in_header(header: &str) -> Option<String> {
     if let Some(id) = question_id(header) {
         return Some(id);

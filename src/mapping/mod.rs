@@ -138,8 +138,6 @@ fn short(s: &str) -> String {
     if one.chars().count() > 60 { one.chars().take(57).collect::<String>() + "…" } else { one }
 }
 
-/// A question id in a header: the whole header (`R1V1`, `1.1`), its last path
-
 /// Spreadsheet column letters: 0 → A, 26 → AA.
 pub fn column_letter(mut col: usize) -> String {
     let mut out = vec![];

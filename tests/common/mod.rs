@@ -223,3 +223,41 @@ impl Pdf {
             .collect()
     }
 }
+
+/// The first words of the advice for one answer: what a report that gives that
+/// advice must contain (a paragraph may run over a page break and its footer).
+pub fn opening(
+    h: &handreiking::content::Handreiking,
+    id: &str,
+    letter: handreiking::content::Letter,
+) -> String {
+    let a = h.vraag(id).unwrap().antwoorden.iter().find(|a| a.letter == letter).unwrap();
+    let mut out = vec![];
+    handreiking::content::markdown::paragraphs(&a.tekst, &mut out);
+    squash(&out[0]).chars().take(80).collect()
+}
+
+/// Checks the reports of the three synthetic respondents of every example export
+/// (examples/exports/), written with `--name "{{ naam }}"` into `dir`: three PDFs;
+/// Anouk (Zorggroep Almere) answered R1V1 A and R1V3 B; Sanne left R1V3 open and
+/// answered R1V2 A.
+pub fn assert_example_respondents(tag: &str, dir: &Path) {
+    use handreiking::content::Letter;
+    let h = handreiking::load_content(&Default::default()).unwrap();
+    let files = pdfs(dir);
+    assert_eq!(files.len(), 3, "{tag}: {files:?}");
+    let anouk = Pdf::load(&dir.join("Anouk de Vries.pdf"));
+    let text = squash(&anouk.all_text());
+    assert!(text.contains(&squash("Zorggroep Almere")), "{tag}: organisation missing");
+    assert!(text.contains(&opening(&h, "R1V1", Letter::A)), "{tag}: R1V1 A missing");
+    assert!(!text.contains(&opening(&h, "R1V1", Letter::B)), "{tag}: R1V1 B present");
+    assert!(text.contains(&opening(&h, "R1V3", Letter::B)), "{tag}: R1V3 B missing");
+    let sanne = Pdf::load(&dir.join("Sanne Jansen.pdf"));
+    let text = squash(&sanne.all_text());
+    assert!(text.contains(&squash("Niet beantwoord. Bij deze vraag")), "{tag}: open question not listed");
+    assert!(
+        !text.contains(&opening(&h, "R1V3", Letter::A)) && !text.contains(&opening(&h, "R1V3", Letter::B)),
+        "{tag}: Sanne's open R1V3 has advice"
+    );
+    assert!(text.contains(&opening(&h, "R1V2", Letter::A)), "{tag}: Sanne's R1V2 A missing");
+}
