@@ -81,6 +81,7 @@ impl Field {
                 "enddate",
                 "end date",
                 "date submitted",
+                "datum verstuurd",
             ],
         }
     }
