@@ -9,6 +9,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Problem, Result};
 
+mod logo;
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct BrandFile {
@@ -57,11 +59,14 @@ impl Default for Kleuren {
 pub struct Lettertypen {
     pub tekst: String,
     pub koppen: String,
+    /// A folder with font files, relative to the brand file (not shown to templates).
+    #[serde(default, skip_serializing)]
+    pub map: Option<String>,
 }
 
 impl Default for Lettertypen {
     fn default() -> Self {
-        Lettertypen { tekst: "Inter".into(), koppen: "Inter".into() }
+        Lettertypen { tekst: "Inter".into(), koppen: "Inter".into(), map: None }
     }
 }
 
@@ -81,6 +86,12 @@ pub struct Afzender {
     pub naam: String,
     #[serde(default)]
     pub contact: String,
+    /// The sender's e-mail address (checked to look like one), for sending reports.
+    #[serde(default)]
+    pub email: String,
+    /// Where replies go, when not to `email`.
+    #[serde(default)]
+    pub antwoord_aan: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]
@@ -102,6 +113,8 @@ pub struct Brand {
     pub logo: Option<(String, Vec<u8>, String)>,
     pub kleuren: Kleuren,
     pub lettertypen: Lettertypen,
+    /// `[lettertypen] map`, resolved against the brand file's folder (it exists).
+    pub font_dir: Option<PathBuf>,
     pub rapport: Rapport,
     pub afzender: Afzender,
     texts: minijinja::Environment<'static>,
@@ -224,25 +237,21 @@ impl Brand {
                         "add `alt = \"Logo van …\"` under [logo]: screen readers read it, and PDF/UA requires it",
                     ));
                 }
-                match std::fs::read(&path) {
+                match read_logo(&path) {
                     Err(e) => {
                         problems.push(Problem::new(
                             name,
                             line,
-                            format!("cannot read the logo {}: {e}", path.display()),
+                            format!("cannot read the logo `{}` ({}): {e}", l.bestand, path.display()),
                         ));
                         None
                     }
-                    Ok(bytes) => match image_kind(&bytes) {
-                        Some(ext) => Some((format!("/merk/logo.{ext}"), bytes, alt)),
-                        None => {
+                    Ok(bytes) => match logo::check(&bytes) {
+                        Ok(ext) => Some((format!("/merk/logo.{ext}"), bytes, alt)),
+                        Err(wrong) => {
                             problems.push(
-                                Problem::new(
-                                    name,
-                                    line,
-                                    format!("the logo {} is not an SVG or PNG image", path.display()),
-                                )
-                                .hint("save the logo as .svg or .png"),
+                                Problem::new(name, line, format!("the logo `{}` {}", l.bestand, wrong.what))
+                                    .hint(wrong.hint),
                             );
                             None
                         }
@@ -250,6 +259,37 @@ impl Brand {
                 }
             }
         };
+
+        let font_dir = file.lettertypen.map.as_ref().and_then(|m| {
+            let path = dir.map(|d| d.join(m)).unwrap_or_else(|| PathBuf::from(m));
+            if path.is_dir() {
+                return Some(path);
+            }
+            problems.push(
+                Problem::new(
+                    name,
+                    line_of("map"),
+                    format!("the fonts folder `{m}` does not exist ({} is no folder)", path.display()),
+                )
+                .hint("`map` under [lettertypen] names a folder with .otf or .ttf files, relative to the brand file"),
+            );
+            None
+        });
+
+        for (key, value) in
+            [("email", Some(&file.afzender.email)), ("antwoord_aan", file.afzender.antwoord_aan.as_ref())]
+        {
+            if let Some(address) = value.filter(|a| !a.is_empty() && !looks_like_email(a)) {
+                problems.push(
+                    Problem::new(
+                        name,
+                        line_of(key),
+                        format!("`{key}` under [afzender] is `{address}`, which is not an e-mail address"),
+                    )
+                    .hint("write one address, such as \"naam@organisatie.nl\""),
+                );
+            }
+        }
 
         let mut texts = minijinja::Environment::new();
         texts.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
@@ -276,6 +316,7 @@ impl Brand {
             logo,
             kleuren: file.kleuren,
             lettertypen: file.lettertypen,
+            font_dir,
             rapport: file.rapport,
             afzender: file.afzender,
             texts,
@@ -300,18 +341,39 @@ impl Brand {
         }
     }
 
+    /// Who sends the documents, for the PDF's author: "Naam, Organisatie", or
+    /// whichever of the two the brand has.
+    pub fn sender(&self) -> Option<String> {
+        let parts: Vec<&str> = [self.afzender.naam.trim(), self.organisatie.trim()]
+            .into_iter()
+            .filter(|p| !p.is_empty())
+            .collect();
+        (!parts.is_empty()).then(|| parts.join(", "))
+    }
+
     /// Files the templates need besides data (the logo).
     pub fn assets(&self) -> Vec<(String, Vec<u8>)> {
         self.logo.iter().map(|(p, b, _)| (p.clone(), b.clone())).collect()
     }
 }
 
-fn image_kind(bytes: &[u8]) -> Option<&'static str> {
-    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-        return Some("png");
-    }
-    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(1024)]).to_lowercase();
-    if head.contains("<svg") { Some("svg") } else { None }
+/// Reads a logo, but no more than a logo may be (and a little, to tell it is too big).
+fn read_logo(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = vec![];
+    std::fs::File::open(path)?.take(logo::MAX_BYTES as u64 + 1).read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// One address, roughly: something@domain.tld, no spaces, no list.
+fn looks_like_email(s: &str) -> bool {
+    let Some((local, domain)) = s.split_once('@') else { return false };
+    let bad = |c: char| c.is_whitespace() || "<>,;:\"()[]\\@".contains(c);
+    !local.is_empty()
+        && !local.chars().any(bad)
+        && !domain.chars().any(bad)
+        && domain.split('.').count() >= 2
+        && domain.split('.').all(|part| !part.is_empty())
 }
 
 pub fn parse_colour(s: &str) -> Option<(u8, u8, u8)> {
@@ -380,6 +442,22 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(err.contains("b.toml:2: cannot read the logo"), "{err}");
+    }
+
+    #[test]
+    fn e_mail_addresses_and_the_sender() {
+        for good in ["marian@verbinding-en-co.example", "a.b+c@x.nl"] {
+            assert!(looks_like_email(good), "{good}");
+        }
+        for bad in ["marian", "marian@example", "@x.nl", "a b@x.nl", "a@x.nl, b@x.nl", "a@@x.nl", "a@x..nl"] {
+            assert!(!looks_like_email(bad), "{bad}");
+        }
+        let brand = Brand::parse("b.toml", "organisatie = \"Org\"\n[afzender]\nnaam = \"Marian\"\nemail = \"m@org.nl\"\nantwoord_aan = \"info@org.nl\"\n", None).unwrap();
+        assert_eq!(brand.sender().as_deref(), Some("Marian, Org"));
+        assert_eq!(brand.afzender.antwoord_aan.as_deref(), Some("info@org.nl"));
+        let err =
+            Brand::parse("b.toml", "[afzender]\nantwoord_aan = \"nee\"\n", None).unwrap_err().to_string();
+        assert!(err.contains("b.toml:2: `antwoord_aan` under [afzender] is `nee`"), "{err}");
     }
 
     #[test]

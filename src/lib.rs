@@ -58,9 +58,10 @@ impl Settings {
         }
     }
 
-    pub fn font_files(&self) -> Result<Vec<Files>> {
+    /// The embedded fonts, the brand's fonts folder (`[lettertypen] map`) and `--font-path`s.
+    pub fn font_files(&self, brand: &brand::Brand) -> Result<Vec<Files>> {
         let mut sets = vec![Files::default_fonts()];
-        for dir in &self.font_paths {
+        for dir in brand.font_dir.iter().chain(&self.font_paths) {
             sets.push(Files::from_dir(dir)?);
         }
         Ok(sets)
@@ -75,7 +76,7 @@ impl Settings {
 
     /// The typesetting engine for documents in this brand; checks the brand's fonts exist.
     pub fn engine(&self, brand: &brand::Brand) -> Result<Engine> {
-        let engine = Engine::new(&self.template_files()?, &self.font_files()?, brand.assets())?;
+        let engine = Engine::new(&self.template_files()?, &self.font_files(brand)?, brand.assets())?;
         let file = self
             .brand
             .as_ref()
@@ -84,7 +85,7 @@ impl Settings {
         for family in [&brand.lettertypen.tekst, &brand.lettertypen.koppen] {
             if !engine.has_family(family) {
                 return Err(Error::Brand(vec![Problem::new(file, None, format!("the font family `{family}` is not available"))
-                    .hint("put its font files in a folder and pass it with --font-path DIR; the embedded family is Inter")]));
+                    .hint("put its font files in a folder next to the brand file and name it with `map = \"fonts\"` under [lettertypen] (or pass it with --font-path DIR); the embedded family is Inter")]));
             }
         }
         Ok(engine)
@@ -143,6 +144,7 @@ pub fn handout(settings: &Settings, kind: Handout, options: &BlankOptions, outpu
         timestamp: settings.timestamp(),
         title: None,
         author: vec![],
+        subject: None,
         standards: true,
     };
     let pdf = engine.render(&format!("{}.typ", kind.name()), data, &meta)?;
@@ -541,6 +543,9 @@ pub fn report(
         return Ok(outcome);
     }
 
+    // The engine is built here even when render processes do the work, so that
+    // a brand font or template problem stops the batch before anything is written.
+    let engine = settings.engine(&brand)?;
     std::fs::create_dir_all(out_dir).map_err(|source| Error::Io {
         action: "create folder",
         path: out_dir.to_owned(),
@@ -553,9 +558,6 @@ pub fn report(
             source,
         })?;
     }
-    // The engine is built here even when render processes do the work, so that
-    // a brand font or template problem stops the batch before anything is written.
-    let engine = settings.engine(&brand)?;
     let target = Target {
         out_dir: out_dir.to_owned(),
         force: options.force,
@@ -691,7 +693,9 @@ fn render_one(
         ident: format!("handreiking-report|{}|{}|{}", job.file, job.respondent.location, job.name),
         timestamp: dates::parse(&job.respondent.datum).unwrap_or(target.timestamp),
         title: Some(title),
-        author: if job.respondent.naam.is_empty() { vec![] } else { vec![job.respondent.naam.clone()] },
+        // The sender wrote the report; the respondent is named in title and subject.
+        author: brand.sender().into_iter().collect(),
+        subject: Some(report_subject(h, &job.respondent)),
         standards: covered,
     };
     match engine
@@ -701,6 +705,17 @@ fn render_one(
         Ok(pdf) => RowOutcome::Written { path, sha256: output::sha256_hex(&pdf) },
         Err(e) => RowOutcome::Failed(e.to_string()),
     }
+}
+
+/// The PDF's subject (description) of a report: for whom, from what.
+fn report_subject(h: &Handreiking, r: &Respondent) -> String {
+    let who = match (r.naam.trim(), r.organisatie.trim()) {
+        ("", "") => String::new(),
+        (naam, "") => format!(" voor {naam}"),
+        ("", org) => format!(" voor {org}"),
+        (naam, org) => format!(" voor {naam} ({org})"),
+    };
+    format!("Persoonlijk advies{who} bij de handreiking “{}”", h.titel)
 }
 
 /// `handreiking init DIR`: the default brand file and the templates, to edit.
@@ -785,6 +800,7 @@ pub fn group(
         timestamp: settings.timestamp(),
         title: None,
         author: vec![],
+        subject: None,
         standards: engine.missing_glyphs(&shown).is_empty(),
     };
     let pdf = engine.render("group.typ", data, &meta)?;

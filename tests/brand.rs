@@ -30,10 +30,9 @@ fn two_brands_two_looks() {
         "report",
         "-o",
         municipality.to_str().unwrap(),
+        // Its fonts folder is named in the brand file: no --font-path needed.
         "--brand",
         brands().join("gemeente/brand.toml").to_str().unwrap(),
-        "--font-path",
-        brands().join("gemeente/fonts").to_str().unwrap(),
         "examples/antwoorden.csv",
     ]);
     let a = anouk(&consultancy);
@@ -56,6 +55,13 @@ fn two_brands_two_looks() {
         b.info("Title").as_deref(),
         Some("Rapportage sociaal domein Anouk de Vries – Zorggroep Almere")
     );
+
+    // The sender wrote the report; the respondent is named in title and subject, not as author.
+    assert_eq!(a.info("Author").as_deref(), Some("Marian de Boer, Verbinding & Co Advies"));
+    assert_eq!(b.info("Author").as_deref(), Some("Team Sociaal Domein, Gemeente Zuiderzee"));
+    let subject = b.info("Subject").unwrap_or_default();
+    assert!(subject.contains("Anouk de Vries (Zorggroep Almere)"), "{subject}");
+    assert!(!a.xmp().contains("<rdf:li>Anouk de Vries</rdf:li>"), "{}", a.xmp());
 
     // Fonts: Inter for one, Vollkorn for the other, nothing else.
     assert!(a.font_names().iter().all(|f| f.contains("Inter")), "{:?}", a.font_names());
@@ -138,7 +144,7 @@ fn logo_mistakes_are_errors_with_their_line() {
     let err = fails(&brand_file("missing-logo", "[logo]\nbestand = \"weg.svg\"\nalt = \"Logo\"\n"));
     assert!(err.contains("brand.toml:2: cannot read the logo"), "{err}");
     let err = fails(&brand_file("bad-logo", "[logo]\nbestand = \"kapot.png\"\nalt = \"Logo\"\n"));
-    assert!(err.contains("is not an SVG or PNG image"), "{err}");
+    assert!(err.contains("brand.toml:2: the logo `kapot.png` is not an SVG, PNG or JPEG image"), "{err}");
     let err = fails(&brand_file("unknown-key", "organisatie = \"X\"\nkleur = \"#000000\"\n"));
     assert!(err.contains("brand.toml:2:") && err.contains("kleur"), "{err}");
     let err = fails(&brand_file("no-font", "[lettertypen]\ntekst = \"Comic Sans MS\"\nkoppen = \"Inter\"\n"));
@@ -146,6 +152,80 @@ fn logo_mistakes_are_errors_with_their_line() {
         err.contains("the font family `Comic Sans MS` is not available") && err.contains("--font-path"),
         "{err}"
     );
+}
+
+/// A brand folder `merk/` with `logo` (a fixture, or bytes) as its logo; the
+/// report command with it must stop at once, with one problem naming the brand
+/// file and the logo, and write nothing: no folder, no PDFs, no manifest.
+fn logo_refused(name: &str, file: &str, bytes: &[u8]) -> String {
+    let dir = scratch(&format!("logo-{name}"));
+    let brand_dir = dir.join("merk");
+    std::fs::create_dir_all(&brand_dir).unwrap();
+    // Something the logo must not reach: next to the brand folder's parent.
+    std::fs::write(dir.join("secret.png"), b"\x89PNG\r\n\x1a\n").unwrap();
+    std::fs::write(brand_dir.join(file), bytes).unwrap();
+    let brand = brand_dir.join("brand.toml");
+    std::fs::write(&brand, format!("organisatie = \"X\"\n\n[logo]\nbestand = \"{file}\"\nalt = \"Logo\"\n"))
+        .unwrap();
+    let out_dir = dir.join("rapporten");
+    let started = std::time::Instant::now();
+    let out = run(&[
+        "report",
+        "-o",
+        out_dir.to_str().unwrap(),
+        "--brand",
+        brand.to_str().unwrap(),
+        "examples/antwoorden.csv",
+    ]);
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(started.elapsed().as_secs() < 5, "took {:?}: {err}", started.elapsed());
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(!out_dir.exists(), "nothing is written with a bad logo: {:?}", common::pdfs_if_any(&out_dir));
+    assert_eq!(err.matches("error:").count(), 1, "one message: {err}");
+    assert!(err.contains("the brand file has 1 problem"), "{err}");
+    assert!(err.contains(&format!("brand.toml:4: the logo `{file}` ")), "{err}");
+    err
+}
+
+fn fixture(name: &str) -> Vec<u8> {
+    std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/brands").join(name)).unwrap()
+}
+
+#[test]
+fn a_broken_logo_stops_the_command_once_before_anything_is_written() {
+    let err = logo_refused("broken-png", "logo.png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR broken");
+    assert!(err.contains("is a PNG image that cannot be read"), "{err}");
+    let err = logo_refused("not-an-image", "logo.png", b"GIF89a or anything else");
+    assert!(err.contains("is not an SVG, PNG or JPEG image"), "{err}");
+    // A PNG of 20 001 × 1 pixels is small as a file but too large to be a logo.
+    let mut wide = vec![];
+    image::RgbImage::new(20_001, 1)
+        .write_to(&mut std::io::Cursor::new(&mut wide), image::ImageFormat::Png)
+        .unwrap();
+    let err = logo_refused("too-wide", "logo.png", &wide);
+    assert!(err.contains("is 20001 × 1 pixels; at most 10000"), "{err}");
+}
+
+#[test]
+fn an_svg_logo_that_reaches_outside_its_folder_is_refused() {
+    let err = logo_refused("outside", "logo.svg", &fixture("outside.svg"));
+    assert!(err.contains("refers to the file `../../secret.png`"), "{err}");
+}
+
+#[test]
+fn an_svg_entity_bomb_is_refused_at_once() {
+    let err = logo_refused("bomb", "logo.svg", &fixture("billion-laughs.svg"));
+    assert!(err.contains("declares XML entities"), "{err}");
+}
+
+#[test]
+fn a_fonts_folder_that_does_not_exist_and_a_bad_address_are_named_with_their_line() {
+    let err = fails(&brand_file(
+        "no-fonts-folder",
+        "[lettertypen]\ntekst = \"Inter\"\nkoppen = \"Inter\"\nmap = \"lettertypen\"\n\n[afzender]\nemail = \"marian at example\"\n",
+    ));
+    assert!(err.contains("brand.toml:4: the fonts folder `lettertypen` does not exist"), "{err}");
+    assert!(err.contains("brand.toml:7: `email` under [afzender] is `marian at example`"), "{err}");
 }
 
 #[test]

@@ -82,7 +82,8 @@ fn report_metadata_bookmarks_and_standards() {
     let (dir, _) = report("rep-meta", &["examples/antwoorden.csv"]);
     let pdf = Pdf::load(&dir.join("Welzijn Lelystad - Mehmet Yılmaz.pdf"));
     assert_eq!(pdf.info("Title").as_deref(), Some("Adviesrapport Mehmet Yılmaz – Welzijn Lelystad"));
-    assert_eq!(pdf.info("Author").as_deref(), Some("Mehmet Yılmaz"));
+    // The sender (the embedded brand's organisation) is the author, not the respondent.
+    assert_eq!(pdf.info("Author").as_deref(), Some("Logt u even in"));
     assert!(pdf.catalog_entry("StructTreeRoot").is_some());
     assert!(pdf.xmp().contains("pdfuaid"));
     let outline: Vec<String> = pdf.outline().into_iter().map(|(_, t, _)| t).collect();

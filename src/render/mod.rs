@@ -43,6 +43,8 @@ pub struct PdfMeta {
     /// out (so that nothing per-document sits in the styles of the whole document).
     pub title: Option<String>,
     pub author: Vec<String>,
+    /// The PDF's subject (Typst's document description), set when given.
+    pub subject: Option<String>,
     /// Claim (and enforce) PDF/UA-1 and PDF/A-2a. Off only when text has
     /// characters no font can show, which both standards forbid.
     pub standards: bool,
@@ -138,6 +140,9 @@ impl Engine {
             let info = document.info_mut();
             info.title = Some(title.as_str().into());
             info.author = meta.author.iter().map(|a| a.as_str().into()).collect();
+        }
+        if let Some(subject) = &meta.subject {
+            document.info_mut().description = Some(subject.as_str().into());
         }
 
         let options = PdfOptions {
