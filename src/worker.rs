@@ -18,8 +18,9 @@ use std::sync::mpsc::Receiver;
 
 use serde::{Deserialize, Serialize};
 
+use crate::Settings;
+use crate::batch::{Job, Rendered, RowOutcome, RowResult, Target};
 use crate::error::{Error, Result};
-use crate::{Job, Rendered, RowOutcome, RowResult, Settings, Target};
 
 /// The hidden subcommand a render process runs.
 pub const SUBCOMMAND: &str = "render-process";
@@ -246,7 +247,7 @@ pub fn serve(mut input: impl BufRead + Send, output: impl Write + Send) -> Resul
                 }
             }
         });
-        crate::render_here(&engine, &h, &brand, &setup.target, setup.threads, receive, &|rendered| {
+        crate::batch::render_here(&engine, &h, &brand, &setup.target, setup.threads, receive, &|rendered| {
             let line = serde_json::to_string(&rendered).expect("results serialise");
             let mut output = output.lock().unwrap();
             // A closed output means the parent is gone; its end of our input closes too.
