@@ -83,6 +83,10 @@ pub(crate) struct Job {
     /// The respondent's fields by name, for file names and the brand's texts.
     pub(crate) fields: std::collections::BTreeMap<String, String>,
     pub(crate) name: String,
+    /// Sent again after a render process died holding it: that process may
+    /// have written the report before it died.
+    #[serde(default)]
+    pub(crate) retried: bool,
 }
 
 /// Where and how reports are written; the same in every renderer.
@@ -245,7 +249,7 @@ pub fn report(
                 let fields = name_fields(&respondent);
                 let name = namer.name(&fields)?;
                 if in_shard(location) {
-                    let job = Job { file: file_name.to_string(), respondent, fields, name };
+                    let job = Job { file: file_name.to_string(), respondent, fields, name, retried: false };
                     // A closed queue means the renderers stopped on an error, which is returned below.
                     let _ = send.send(job);
                 }
@@ -324,8 +328,13 @@ fn render_one(
     covered: bool,
 ) -> RowOutcome {
     let path = target.out_dir.join(&job.name);
-    if !target.force && path.exists() {
-        return RowOutcome::Failed(format!("{} exists already; use --force to overwrite it", path.display()));
+    let exists_already =
+        || RowOutcome::Failed(format!("{} exists already; use --force to overwrite it", path.display()));
+    // A retried report's file may be the one the dead process wrote: output is
+    // reproducible, so an identical file is that report, anything else is not.
+    let keep_if_same = !target.force && path.exists();
+    if keep_if_same && !job.retried {
+        return exists_already();
     }
     let document = resolve::report(h, brand, &job.respondent, &job.fields);
     let data = serde_json::to_vec(&document).expect("document data serialises");
@@ -345,11 +354,18 @@ fn render_one(
         subject: Some(report_subject(h, &job.respondent)),
         standards: covered,
     };
-    match engine
-        .render("report.typ", data, &meta)
-        .and_then(|pdf| output::write_atomic(&path, &pdf).map(|()| pdf))
-    {
-        Ok(pdf) => RowOutcome::Written { path, sha256: output::sha256_hex(&pdf) },
+    let pdf = match engine.render("report.typ", data, &meta) {
+        Ok(pdf) => pdf,
+        Err(e) => return RowOutcome::Failed(e.to_string()),
+    };
+    if keep_if_same {
+        if std::fs::read(&path).is_ok_and(|written| written == pdf) {
+            return RowOutcome::Written { path, sha256: output::sha256_hex(&pdf) };
+        }
+        return exists_already();
+    }
+    match output::write_atomic(&path, &pdf) {
+        Ok(()) => RowOutcome::Written { path, sha256: output::sha256_hex(&pdf) },
         Err(e) => RowOutcome::Failed(e.to_string()),
     }
 }

@@ -207,6 +207,7 @@ pub(crate) fn render_in_processes(
         for (_, mut sent) in held {
             if sent.tries == 0 {
                 sent.tries += 1;
+                sent.job.retried = true;
                 again.push_back(sent);
                 continue;
             }
