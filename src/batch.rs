@@ -30,6 +30,9 @@ pub struct ReportOptions {
     /// Render in child processes, each replaced after a number of reports
     /// (memory stays flat); in threads of this process when None.
     pub processes: Option<worker::Processes>,
+    /// Set from elsewhere to stop feeding rows: the reports being made are
+    /// finished, the manifest lists what was made (the web app's Stop button).
+    pub cancel: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
 }
 
 /// One input row's fate.
@@ -63,6 +66,8 @@ pub struct BatchOutcome {
     pub refused: bool,
     /// The audit manifest written beside the reports.
     pub manifest: Option<PathBuf>,
+    /// Stopped through `ReportOptions::cancel` before every row was rendered.
+    pub cancelled: bool,
 }
 
 impl BatchOutcome {
@@ -243,6 +248,9 @@ pub fn report(
         });
         let fed = inputs.iter().try_for_each(|input| {
             stream_sheet(&h, input, &read_options, file.as_ref(), |file_name, location, reading| {
+                if options.cancel.as_ref().is_some_and(|c| c.load(std::sync::atomic::Ordering::Relaxed)) {
+                    return Err(Error::Cancelled);
+                }
                 let mapping::Reading::Respondent(respondent) = reading else { return Ok(()) };
                 // Every row is named, in every shard, so that names (and their
                 // collision suffixes) are the same however the batch is split.
@@ -261,7 +269,10 @@ pub fn report(
         (fed, renderers.join().expect("renderers do not panic"))
     });
     let (rendered, render_notes) = rendered?;
-    fed?;
+    match fed {
+        Err(Error::Cancelled) => outcome.cancelled = true,
+        fed => fed?,
+    }
     outcome.notes.extend(render_notes);
     let mut glyph_notes = vec![];
     let mut date_notes = vec![];
@@ -303,6 +314,65 @@ pub fn report(
     Ok(outcome)
 }
 
+/// The first respondent's report, typeset in this process: what it would be
+/// called, the PDF, and images of its first pages.
+pub struct Preview {
+    pub file: String,
+    pub location: Location,
+    pub naam: String,
+    /// The file name the batch gives it.
+    pub name: String,
+    pub pdf: Vec<u8>,
+    /// PNG images of the first pages.
+    pub pages: Vec<Vec<u8>>,
+}
+
+/// Renders the report of the first respondent of `inputs`, as `report` would
+/// (same data, name and metadata); `None` when no row is a respondent.
+pub fn preview(
+    settings: &Settings,
+    inputs: &[PathBuf],
+    options: &ReportOptions,
+    pixels_per_pt: f64,
+    pages: usize,
+) -> Result<Option<Preview>> {
+    let h = load_content(settings)?;
+    let brand = settings.brand()?;
+    let (read_options, file) = options.sheets.load(&h)?;
+    let mut namer = output::Namer::new(options.name.as_deref().unwrap_or(output::DEFAULT_NAME))?;
+    let mut first = None;
+    for input in inputs {
+        stream_sheet(&h, input, &read_options, file.as_ref(), |file_name, _, reading| {
+            if first.is_none()
+                && let mapping::Reading::Respondent(respondent) = reading
+            {
+                let fields = name_fields(&respondent);
+                let name = namer.name(&fields)?;
+                first = Some(Job { file: file_name.to_string(), respondent, fields, name, retried: false });
+            }
+            Ok(())
+        })?;
+        if first.is_some() {
+            break;
+        }
+    }
+    let Some(job) = first else { return Ok(None) };
+    let engine = settings.engine(&brand)?;
+    let target =
+        Target { out_dir: PathBuf::new(), force: false, emit_data: None, timestamp: settings.timestamp() };
+    let covered = engine.missing_glyphs(&job.respondent.shown_text()).is_empty();
+    let (data, meta) = document(&h, &brand, &job, &target, covered);
+    let (pdf, images) = engine.render_with_images("report.typ", data, &meta, pixels_per_pt, pages)?;
+    Ok(Some(Preview {
+        file: job.file,
+        location: job.respondent.location,
+        naam: job.respondent.naam,
+        name: job.name,
+        pdf,
+        pages: images,
+    }))
+}
+
 fn name_fields(r: &Respondent) -> std::collections::BTreeMap<String, String> {
     let mut fields: std::collections::BTreeMap<String, String> = r
         .velden
@@ -336,24 +406,13 @@ fn render_one(
     if keep_if_same && !job.retried {
         return exists_already();
     }
-    let document = resolve::report(h, brand, &job.respondent, &job.fields);
-    let data = serde_json::to_vec(&document).expect("document data serialises");
-    let title = document.titel.clone();
+    let (data, meta) = document(h, brand, job, target, covered);
     if let Some(dir) = &target.emit_data {
         let json_path = dir.join(job.name.trim_end_matches(".pdf").to_string() + ".json");
         if let Err(e) = output::write_atomic(&json_path, &data) {
             return RowOutcome::Failed(e.to_string());
         }
     }
-    let meta = PdfMeta {
-        ident: format!("handreiking-report|{}|{}|{}", job.file, job.respondent.location, job.name),
-        timestamp: dates::parse(&job.respondent.datum).unwrap_or(target.timestamp),
-        title: Some(title),
-        // The sender wrote the report; the respondent is named in title and subject.
-        author: brand.sender().into_iter().collect(),
-        subject: Some(report_subject(h, &job.respondent)),
-        standards: covered,
-    };
     let pdf = match engine.render("report.typ", data, &meta) {
         Ok(pdf) => pdf,
         Err(e) => return RowOutcome::Failed(e.to_string()),
@@ -368,6 +427,28 @@ fn render_one(
         Ok(()) => RowOutcome::Written { path, sha256: output::sha256_hex(&pdf) },
         Err(e) => RowOutcome::Failed(e.to_string()),
     }
+}
+
+/// A report's document data and what its PDF says about itself.
+fn document(
+    h: &Handreiking,
+    brand: &brand::Brand,
+    job: &Job,
+    target: &Target,
+    covered: bool,
+) -> (Vec<u8>, PdfMeta) {
+    let document = resolve::report(h, brand, &job.respondent, &job.fields);
+    let data = serde_json::to_vec(&document).expect("document data serialises");
+    let meta = PdfMeta {
+        ident: format!("handreiking-report|{}|{}|{}", job.file, job.respondent.location, job.name),
+        timestamp: dates::parse(&job.respondent.datum).unwrap_or(target.timestamp),
+        title: Some(document.titel),
+        // The sender wrote the report; the respondent is named in title and subject.
+        author: brand.sender().into_iter().collect(),
+        subject: Some(report_subject(h, &job.respondent)),
+        standards: covered,
+    };
+    (data, meta)
 }
 
 /// The PDF's subject (description) of a report: for whom, from what.

@@ -137,6 +137,23 @@ pub enum Command {
         #[command(flatten)]
         sources: Sources,
     },
+    /// Start the web app: choose answer files, check them, and make the reports in a browser.
+    Serve {
+        /// The port on 127.0.0.1 to listen on (0: any free port).
+        #[arg(long, value_name = "N", default_value_t = 8765)]
+        port: u16,
+        /// Open the app in the default browser once it listens.
+        #[arg(long)]
+        open: bool,
+        /// The largest upload, in megabytes (all files of one upload together).
+        #[arg(long, value_name = "MB", default_value_t = 100)]
+        max_upload: usize,
+        /// Hours without use after which a session's files are deleted.
+        #[arg(long, value_name = "HOURS", default_value_t = 4)]
+        keep_hours: u64,
+        #[command(flatten)]
+        sources: Sources,
+    },
     /// Renders the jobs `report` sends on standard input (started by `report`, not by hand).
     #[command(name = "render-process", hide = true)]
     RenderProcess,

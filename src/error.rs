@@ -64,6 +64,10 @@ pub enum Error {
 
     #[error("{0}")]
     Usage(String),
+
+    /// Stopped on request (the web app's Stop button) before the work was done.
+    #[error("stopped before every report was made")]
+    Cancelled,
 }
 
 fn list(what: &str, problems: &[Problem]) -> String {

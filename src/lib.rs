@@ -21,9 +21,11 @@ pub mod worker;
 
 use std::path::{Path, PathBuf};
 
-pub use batch::{BatchOutcome, ReportOptions, RowOutcome, RowResult, report};
+pub use batch::{BatchOutcome, Preview, ReportOptions, RowOutcome, RowResult, preview, report};
 pub use error::{Error, Problem, Result};
-pub use sheets::{ReadSheet, SheetOptions, check, read_sheet, stream_sheet, suggest_mapping};
+pub use sheets::{
+    Inspection, ReadSheet, SheetOptions, check, inspect, read_sheet, stream_sheet, suggest_mapping,
+};
 
 use content::Handreiking;
 use files::Files;
@@ -95,7 +97,7 @@ impl Settings {
         Ok(engine)
     }
 
-    fn timestamp(&self) -> i64 {
+    pub(crate) fn timestamp(&self) -> i64 {
         self.timestamp.unwrap_or(dates::FALLBACK)
     }
 }

@@ -2,6 +2,7 @@
 
 mod cli;
 mod messages;
+mod web;
 
 use std::process::ExitCode;
 
@@ -30,6 +31,7 @@ fn main() -> ExitCode {
         // Writes are held first, so that no manifest appears while the render processes stop.
         let _writes = handreiking::output::abandon_writes();
         handreiking::worker::stop_processes();
+        web::remove_temporary_files();
         if !quiet {
             messages::interrupted();
         }
@@ -84,13 +86,7 @@ fn run(cli: Cli) -> Result<(), u8> {
             let settings = settings(&sources)?;
             let processes = match reports_per_process {
                 0 => None,
-                reports_each => Some(handreiking::worker::Processes {
-                    program: std::env::current_exe().map_err(|e| {
-                        messages::usage(&format!("cannot find this program to start render processes: {e}"));
-                        EXIT_FAILURE
-                    })?,
-                    reports_each,
-                }),
+                reports_each => Some(render_processes(reports_each)?),
             };
             let options = handreiking::ReportOptions {
                 name,
@@ -101,6 +97,7 @@ fn run(cli: Cli) -> Result<(), u8> {
                 emit_data,
                 shard,
                 processes,
+                cancel: None,
             };
             let started = std::time::Instant::now();
             let progress = messages::Progress::new();
@@ -161,6 +158,22 @@ fn run(cli: Cli) -> Result<(), u8> {
             let written = handreiking::init(&dir, force).map_err(fail)?;
             messages::initialised(&dir, &written);
         }
+        Command::Serve { port, open, max_upload, keep_hours, sources } => {
+            let settings = settings(&sources)?;
+            let options = web::ServeOptions {
+                port,
+                max_upload: max_upload.saturating_mul(1 << 20),
+                keep_minutes: keep_hours.saturating_mul(60),
+                processes: Some(render_processes(1000)?),
+            };
+            web::serve(settings, options, |url| {
+                messages::serving(url);
+                if open && let Err(e) = webbrowser::open(url) {
+                    messages::no_browser(url, &e);
+                }
+            })
+            .map_err(fail)?;
+        }
         Command::RenderProcess => {
             handreiking::worker::serve(std::io::BufReader::new(std::io::stdin()), std::io::stdout())
                 .map_err(fail)?;
@@ -185,6 +198,15 @@ fn handout(
     let written = handreiking::handout(settings, kind, &options, output).map_err(fail)?;
     messages::written(&written.path, written.bytes);
     Ok(())
+}
+
+/// Render processes started from this program, each replaced after `reports_each` reports.
+fn render_processes(reports_each: usize) -> Result<handreiking::worker::Processes, u8> {
+    let program = std::env::current_exe().map_err(|e| {
+        messages::usage(&format!("cannot find this program to start render processes: {e}"));
+        EXIT_FAILURE
+    })?;
+    Ok(handreiking::worker::Processes { program, reports_each })
 }
 
 fn settings(sources: &cli::Sources) -> Result<handreiking::Settings, u8> {

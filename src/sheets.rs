@@ -46,7 +46,8 @@ pub struct SheetOptions {
 }
 
 impl SheetOptions {
-    pub(crate) fn load(&self, h: &Handreiking) -> Result<(ReadOptions, Option<mapping::MappingFile>)> {
+    /// The reading options with the mapping file's `[source]` filled in (flags win), and the mapping file.
+    pub fn load(&self, h: &Handreiking) -> Result<(ReadOptions, Option<mapping::MappingFile>)> {
         let Some(path) = &self.mapping else { return Ok((self.read.clone(), None)) };
         let file = mapping::MappingFile::load(path, h)?;
         let mut read = self.read.clone();
@@ -182,6 +183,29 @@ pub fn check(
     let sheets =
         inputs.iter().map(|p| read_sheet(&h, p, &read, file.as_ref())).collect::<Result<Vec<_>>>()?;
     Ok((h, sheets))
+}
+
+/// A sheet's header and what detection makes of it, problems included
+/// instead of failing: where a front end offers the user a choice of columns.
+pub struct Inspection {
+    /// The header part (its `rows` are empty) and the notes from reading.
+    pub sheet: Sheet,
+    pub mapping: Mapping,
+    /// What stops the sheet from being read as answers (a weak guess, a column
+    /// claimed twice, a mapped column that is missing); empty when it can be.
+    pub problems: Vec<Problem>,
+}
+
+/// Opens a sheet and detects its columns without reading its rows.
+pub fn inspect(
+    h: &Handreiking,
+    path: &Path,
+    options: &ReadOptions,
+    file: Option<&mapping::MappingFile>,
+) -> Result<Inspection> {
+    let (sheet, _rows) = answers::open(path, options, &question_columns(h, file))?;
+    let (mapping, problems) = mapping::detect_all(&sheet, h, file);
+    Ok(Inspection { sheet, mapping, problems })
 }
 
 /// `handreiking mapping`: a starting mapping file from what detection found.

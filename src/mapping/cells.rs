@@ -224,6 +224,9 @@ pub fn letter_mapped(value: &str, vraag: &str, h: &Handreiking, values: &Values)
         if values.b.contains(&v) {
             return Some(Some(Letter::B));
         }
+        if values.open.contains(&v) {
+            return Some(None);
+        }
     }
     letter(value, vraag, h)
 }

@@ -14,6 +14,16 @@ fn column_named(sheet: &Sheet, name: &str) -> Option<usize> {
     (0..sheet.headers.len()).find(|&c| sheet.header_texts(c).iter().any(|t| t.trim().to_lowercase() == want))
 }
 
+/// A header text that names column `col` and no column before it (what a
+/// mapping file can say to mean this column), if it has one.
+pub fn unique_name(sheet: &Sheet, col: usize) -> Option<String> {
+    sheet
+        .header_texts(col)
+        .into_iter()
+        .find(|t| column_named(sheet, t) == Some(col))
+        .map(|t| t.trim().to_string())
+}
+
 /// Reads the headers, with the mapping file first when there is one.
 /// Fails when a question is claimed twice, a mapped column does not exist, no
 /// question column is found, or a question's column is only a weak guess.
@@ -47,6 +57,11 @@ pub fn detect_all(sheet: &Sheet, h: &Handreiking, file: Option<&MappingFile>) ->
             }
         }
         for (id, name) in &m.questions {
+            // `R3V1 = ""`: the sheet has no column for this question.
+            if name.trim().is_empty() {
+                mapping.unmatched.push((id.clone(), None));
+                continue;
+            }
             match column_named(sheet, name) {
                 Some(col) => {
                     taken.insert(col, id.clone());
@@ -149,7 +164,10 @@ pub fn detect_all(sheet: &Sheet, h: &Handreiking, file: Option<&MappingFile>) ->
     let texts: Vec<Vec<&str>> = (0..sheet.headers.len()).map(|c| sheet.header_texts(c)).collect();
     let scores: Vec<(String, Vec<Match>)> = h
         .vragen()
-        .filter(|(_, v)| !mapping.questions.iter().any(|q| q.id == v.id))
+        .filter(|(_, v)| {
+            !mapping.questions.iter().any(|q| q.id == v.id)
+                && !mapping.unmatched.iter().any(|(id, _)| *id == v.id)
+        })
         .map(|(_, v)| {
             let mut s: Vec<Match> = free.iter().map(|&c| best_match(c, &texts[c], &v.tekst)).collect();
             s.sort_by(|a, b| b.score.total_cmp(&a.score));

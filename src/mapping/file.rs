@@ -3,14 +3,14 @@
 
 use std::collections::BTreeMap;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::{Field, How, Values, detect_all, letter_mapped, normalise, short};
 use crate::answers::Sheet;
 use crate::content::Handreiking;
 use crate::error::{Error, Problem, Result};
 
-#[derive(Debug, Clone, Deserialize, Default)]
+#[derive(Debug, Clone, Deserialize, Serialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct MappingFile {
     #[serde(default)]
@@ -28,7 +28,7 @@ pub struct MappingFile {
     text: String,
 }
 
-#[derive(Debug, Clone, Deserialize, Default)]
+#[derive(Debug, Clone, Deserialize, Serialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct Source {
     /// The sheet of a workbook to read.
@@ -38,7 +38,7 @@ pub struct Source {
     pub encoding: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(untagged)]
 pub enum OneOrMany {
     One(String),
@@ -54,14 +54,14 @@ impl OneOrMany {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(untagged)]
 pub enum AnswerEntry {
     List(Vec<String>),
     Question(QuestionValues),
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct QuestionValues {
     #[serde(rename = "A", default)]
@@ -71,6 +71,16 @@ pub struct QuestionValues {
 }
 
 impl MappingFile {
+    /// The file as TOML a user can read, keep and pass with `--mapping`,
+    /// under comment lines saying where it came from.
+    pub fn to_toml(&self, comment: &str) -> String {
+        let body = toml::to_string(self).expect("a mapping file serialises");
+        let mut out: String = comment.lines().map(|l| format!("# {l}\n")).collect();
+        out.push('\n');
+        out.push_str(&body);
+        out
+    }
+
     /// Reads and checks a mapping file against the handreiking's question ids.
     pub fn load(path: &std::path::Path, h: &Handreiking) -> Result<MappingFile> {
         let bytes = crate::error::read(path)?;
@@ -98,15 +108,15 @@ impl MappingFile {
         }
         for (key, entry) in &m.answers {
             match (key.as_str(), entry) {
-                ("A" | "B", AnswerEntry::List(_)) => {}
-                ("A" | "B", AnswerEntry::Question(_)) => {
+                ("A" | "B" | "open", AnswerEntry::List(_)) => {}
+                ("A" | "B" | "open", AnswerEntry::Question(_)) => {
                     problems.push(m.problem(key, format!("`{key}` in [answers] must be a list of values")))
                 }
                 (id, AnswerEntry::Question(_)) if known(id) => {}
                 (id, _) => problems.push(m.problem(
                     id,
                     format!(
-                        "unknown key `{id}` in [answers]: expected A, B or a question id with its own A and B"
+                        "unknown key `{id}` in [answers]: expected A, B, open or a question id with its own A and B"
                     ),
                 )),
             }
@@ -141,6 +151,7 @@ impl MappingFile {
             match (key.as_str(), entry) {
                 ("A", AnswerEntry::List(l)) => values.a = norm(l),
                 ("B", AnswerEntry::List(l)) => values.b = norm(l),
+                ("open", AnswerEntry::List(l)) => values.open = norm(l),
                 (id, AnswerEntry::Question(q)) => {
                     values.per_question.insert(id.to_string(), (norm(&q.a), norm(&q.b)));
                 }

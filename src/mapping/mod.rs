@@ -15,7 +15,7 @@ pub use cells::{
     CellProblem, Interpreted, Reading, Respondent, Tally, interpret, interpret_row, letter, letter_mapped,
     normalise,
 };
-pub use detect::{detect, detect_all, id_in_header, question_id, similarity};
+pub use detect::{detect, detect_all, id_in_header, question_id, similarity, unique_name};
 pub use file::{AnswerEntry, MappingFile, OneOrMany, QuestionValues, Source, suggestion};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -131,6 +131,8 @@ pub struct Mapping {
 pub struct Values {
     pub a: Vec<String>,
     pub b: Vec<String>,
+    /// Values that mean the question was left open ("weet niet", "n.v.t.").
+    pub open: Vec<String>,
     pub per_question: BTreeMap<String, (Vec<String>, Vec<String>)>,
 }
 

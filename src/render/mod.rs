@@ -128,12 +128,53 @@ impl Engine {
 
     /// Typesets `entry` (e.g. `blank.typ`) with `data` as `/data.json` and exports a PDF.
     pub fn render(&self, entry: &str, data: Vec<u8>, meta: &PdfMeta) -> Result<Vec<u8>> {
+        self.typeset(entry, data, meta, |world, document| self.pdf(world, entry, document, meta))
+    }
+
+    /// The PDF and PNG images of its first `pages` pages, at `pixels_per_pt`
+    /// (a preview: the web app shows a report before the batch is made).
+    pub fn render_with_images(
+        &self,
+        entry: &str,
+        data: Vec<u8>,
+        meta: &PdfMeta,
+        pixels_per_pt: f64,
+        pages: usize,
+    ) -> Result<(Vec<u8>, Vec<Vec<u8>>)> {
+        self.typeset(entry, data, meta, |world, document| {
+            let pdf = self.pdf(world, entry, document, meta)?;
+            let options = typst_render::RenderOptions {
+                pixel_per_pt: typst::utils::Scalar::new(pixels_per_pt),
+                render_bleed: false,
+            };
+            let images = document
+                .pages()
+                .iter()
+                .take(pages)
+                .map(|page| {
+                    typst_render::render(page, &options).encode_png().map_err(|e| Error::Render {
+                        template: entry.to_string(),
+                        messages: vec![format!("  a page could not be made into an image: {e}")],
+                    })
+                })
+                .collect::<Result<Vec<_>>>()?;
+            Ok((pdf, images))
+        })
+    }
+
+    /// Compiles `entry` into a document with the metadata of `meta` and hands it to `then`.
+    fn typeset<T>(
+        &self,
+        entry: &str,
+        data: Vec<u8>,
+        meta: &PdfMeta,
+        then: impl FnOnce(&DocWorld, &PagedDocument) -> Result<T>,
+    ) -> Result<T> {
         let main = file_id(&format!("/{entry}"));
         if !self.sources.contains_key(&main) {
             return Err(Error::Usage(format!("there is no template named {entry}")));
         }
-        let today = datetime(meta.timestamp);
-        let world = DocWorld::new(self, main, Bytes::new(data), today);
+        let world = DocWorld::new(self, main, Bytes::new(data), datetime(meta.timestamp));
         let warned = typst::compile::<PagedDocument>(&world);
         let mut document = warned.output.map_err(|errors| self.failure(&world, entry, &errors))?;
         if let Some(title) = &meta.title {
@@ -144,10 +185,23 @@ impl Engine {
         if let Some(subject) = &meta.subject {
             document.info_mut().description = Some(subject.as_str().into());
         }
+        let out = then(&world, &document);
+        // Memoised layouts of other documents are of no use to the next one
+        // (their data differ), so keep memory flat.
+        typst::comemo::evict(10);
+        out
+    }
 
+    fn pdf(
+        &self,
+        world: &DocWorld,
+        entry: &str,
+        document: &PagedDocument,
+        meta: &PdfMeta,
+    ) -> Result<Vec<u8>> {
         let options = PdfOptions {
             ident: Smart::Custom(meta.ident.clone()),
-            timestamp: today.map(Timestamp::new_utc),
+            timestamp: datetime(meta.timestamp).map(Timestamp::new_utc),
             standards: if meta.standards {
                 PdfStandards::new(&[typst_pdf::PdfStandard::Ua_1, typst_pdf::PdfStandard::A_2a])
                     .expect("compatible standards")
@@ -157,12 +211,7 @@ impl Engine {
             tagged: true,
             ..PdfOptions::default()
         };
-        let pdf =
-            typst_pdf::pdf(&document, &options).map_err(|errors| self.failure(&world, entry, &errors))?;
-        // Memoised layouts of other documents are of no use to the next one
-        // (their data differ), so keep memory flat.
-        typst::comemo::evict(10);
-        Ok(pdf)
+        typst_pdf::pdf(document, &options).map_err(|errors| self.failure(world, entry, &errors))
     }
 
     fn failure(&self, world: &DocWorld, entry: &str, errors: &[SourceDiagnostic]) -> Error {

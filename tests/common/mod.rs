@@ -7,6 +7,8 @@ use std::process::{Command, Output};
 
 use lopdf::{Dictionary, Document, Object, ObjectId};
 
+pub mod server;
+
 pub fn bin() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_handreiking"));
     cmd.env("SOURCE_DATE_EPOCH", "1767225600"); // 2026-01-01, for reproducible output

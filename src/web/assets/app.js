@@ -1,0 +1,39 @@
+// A little help where the pages work without it too: dropping files onto the
+// upload field, and a live progress bar (server-sent events) while reports are made.
+"use strict";
+document.querySelectorAll("[data-drop]").forEach(function (zone) {
+  var input = document.getElementById(zone.dataset.drop);
+  ["dragenter", "dragover"].forEach(function (kind) {
+    zone.addEventListener(kind, function (e) { e.preventDefault(); zone.classList.add("over"); });
+  });
+  ["dragleave", "drop"].forEach(function (kind) {
+    zone.addEventListener(kind, function () { zone.classList.remove("over"); });
+  });
+  zone.addEventListener("drop", function (e) {
+    e.preventDefault();
+    if (e.dataTransfer && e.dataTransfer.files.length) {
+      input.files = e.dataTransfer.files;
+      input.form.requestSubmit();
+    }
+  });
+});
+var box = document.getElementById("voortgang");
+if (box && box.dataset.stream && window.EventSource) {
+  var bar = document.getElementById("balk");
+  var label = document.getElementById("balk-label");
+  var count = document.getElementById("teller");
+  var stream = new EventSource(box.dataset.stream);
+  stream.addEventListener("voortgang", function (e) {
+    var p = JSON.parse(e.data);
+    bar.max = Math.max(p.totaal, 1);
+    bar.value = p.klaar;
+    bar.textContent = p.klaar + " van " + p.totaal;
+    label.textContent = p.status;
+    count.textContent = p.klaar + " van " + p.totaal + " rapporten";
+  });
+  stream.addEventListener("klaar", function () {
+    stream.close();
+    window.location.reload();
+  });
+  stream.onerror = function () { stream.close(); setTimeout(function () { window.location.reload(); }, 2000); };
+}

@@ -1,0 +1,407 @@
+//! The pages of the flow: choosing answer files, checking them (and choosing
+//! columns where detection could not), and the preview before the batch.
+
+use std::sync::{Arc, Mutex};
+
+use axum::extract::{Multipart, Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde_json::json;
+
+use super::session::{Session, valid_id};
+use super::{App, forms, views};
+
+type Shared = Arc<Mutex<Session>>;
+
+/// The session named in the address (`/s/<id>/…`): handlers take it as an
+/// argument; an unknown or ended one gets the page that says so.
+pub struct Found {
+    pub id: String,
+    pub session: Shared,
+}
+
+impl axum::extract::FromRequestParts<Arc<App>> for Found {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        app: &Arc<App>,
+    ) -> Result<Self, Response> {
+        let id = parts.uri.path().strip_prefix("/s/").and_then(|rest| rest.split('/').next()).unwrap_or("");
+        let found = if valid_id(id) { app.sessions.get(id) } else { None };
+        match found {
+            Some(session) => Ok(Found { id: id.to_string(), session }),
+            None => {
+                let page = app.views.message(
+                    "Deze sessie bestaat niet (meer)",
+                    "De bestanden van een sessie worden gewist als u de sessie beëindigt, als hij lang niet is gebruikt, of als de app is gestopt. Begin opnieuw.",
+                    Some(("/", "Opnieuw beginnen")),
+                );
+                Err((StatusCode::NOT_FOUND, page).into_response())
+            }
+        }
+    }
+}
+
+/// What every page of a session shows around its content.
+pub fn frame(app: &App, session: &Session, step: u8, title: &str) -> serde_json::Value {
+    json!({
+        "id": session.id,
+        "step": step,
+        "title": title,
+        "has_files": !session.sheets.is_empty(),
+        "keep_hours": (app.options.keep_minutes as f64 / 60.0).ceil() as u64,
+    })
+}
+
+/// Merges page-specific values into the frame.
+pub fn with(mut frame: serde_json::Value, more: serde_json::Value) -> serde_json::Value {
+    if let (Some(frame), serde_json::Value::Object(more)) = (frame.as_object_mut(), more) {
+        frame.extend(more);
+    }
+    frame
+}
+
+/// Runs library work off the async threads; a panic becomes a message, never a blank page.
+pub async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, String> {
+    tokio::task::spawn_blocking(work).await.map_err(|e| format!("an internal error stopped this step: {e}"))
+}
+
+pub async fn start(State(app): State<Arc<App>>) -> Response {
+    match app.sessions.create() {
+        Ok(id) => Redirect::to(&format!("/s/{id}/")).into_response(),
+        Err(e) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            app.views.message(
+                "Er ging iets mis",
+                &format!("Er kon geen tijdelijke map worden gemaakt: {e}"),
+                None,
+            ),
+        )
+            .into_response(),
+    }
+}
+
+pub async fn stylesheet() -> Response {
+    ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], views::STYLESHEET).into_response()
+}
+
+pub async fn script() -> Response {
+    ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], views::SCRIPT).into_response()
+}
+
+pub async fn not_found(State(app): State<Arc<App>>) -> Response {
+    let page = app.views.message(
+        "Pagina niet gevonden",
+        "Dit adres bestaat niet in deze app.",
+        Some(("/", "Naar het begin")),
+    );
+    (StatusCode::NOT_FOUND, page).into_response()
+}
+
+/// Step 1: choose answer files (and optionally a mapping file).
+pub async fn choose(State(app): State<Arc<App>>, Found { session: shared, .. }: Found) -> Response {
+    let session = shared.lock().unwrap();
+    choose_page(&app, &session, None, StatusCode::OK)
+}
+
+fn choose_page(app: &App, session: &Session, error: Option<&str>, status: StatusCode) -> Response {
+    let sheets: Vec<_> = session
+        .sheets
+        .iter()
+        .enumerate()
+        .map(|(i, u)| {
+            let size = std::fs::metadata(&u.path).map(|m| m.len()).unwrap_or(0);
+            json!({ "index": i + 1, "name": u.name, "size": size_text(size) })
+        })
+        .collect();
+    let page = app.views.page(
+        "kiezen.html",
+        with(
+            frame(app, session, 1, "Antwoorden kiezen"),
+            json!({
+                "sheets": sheets,
+                "mapping": session.mapping.as_ref().map(|m| &m.name),
+                "error": error,
+                "max_upload": size_text(app.options.max_upload as u64),
+            }),
+        ),
+    );
+    (status, page).into_response()
+}
+
+fn size_text(bytes: u64) -> String {
+    match bytes {
+        b if b >= 1 << 20 && b % (1 << 20) == 0 => format!("{} MB", b >> 20),
+        b if b >= 1 << 20 => format!("{:.1} MB", b as f64 / (1 << 20) as f64).replace('.', ","),
+        b if b >= 1 << 10 => format!("{} kB", b >> 10),
+        b => format!("{b} bytes"),
+    }
+}
+
+/// Receives the upload form: answer files and an optional mapping file.
+pub async fn upload(
+    State(app): State<Arc<App>>,
+    Found { id, session: shared }: Found,
+    mut form: Multipart,
+) -> Response {
+    // The limit is kept here rather than by cutting the request off: the rest of
+    // a too-big upload is read and dropped, so the browser gets to show the page that says so.
+    let limit = app.options.max_upload;
+    let (mut received, mut total): (Vec<(String, String, Vec<u8>)>, usize) = (vec![], 0);
+    loop {
+        let mut field = match form.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(e) => return upload_failed(&app, &shared, &e.body_text(), e.status()),
+        };
+        let kind = field.name().unwrap_or("").to_string();
+        let name = field.file_name().unwrap_or("").to_string();
+        let mut bytes = vec![];
+        loop {
+            match field.chunk().await {
+                Ok(Some(chunk)) => {
+                    total += chunk.len();
+                    if total <= limit {
+                        bytes.extend_from_slice(&chunk);
+                    }
+                }
+                Ok(None) => break,
+                Err(e) => return upload_failed(&app, &shared, &e.body_text(), e.status()),
+            }
+        }
+        if !bytes.is_empty() {
+            received.push((kind, name, bytes));
+        }
+    }
+    if total > limit {
+        return upload_failed(&app, &shared, "", StatusCode::PAYLOAD_TOO_LARGE);
+    }
+    let mut session = shared.lock().unwrap();
+    if session.running() {
+        return choose_page(
+            &app,
+            &session,
+            Some("Er worden nog rapporten gemaakt; wacht tot dat klaar is of stop het eerst."),
+            StatusCode::CONFLICT,
+        );
+    }
+    if received.is_empty() {
+        return choose_page(
+            &app,
+            &session,
+            Some("Kies eerst een bestand (het gekozen bestand is leeg)."),
+            StatusCode::BAD_REQUEST,
+        );
+    }
+    for (kind, name, bytes) in received {
+        let stored = match session.store(&name, &bytes) {
+            Ok(stored) => stored,
+            Err(e) => {
+                let message = format!("Het bestand kon niet worden bewaard: {e}");
+                return choose_page(&app, &session, Some(&message), StatusCode::INTERNAL_SERVER_ERROR);
+            }
+        };
+        if kind == "mapping" {
+            session.mapping = Some(stored);
+        } else {
+            session.sheets.push(stored);
+        }
+    }
+    session.changed();
+    Redirect::to(&format!("/s/{id}/controleren")).into_response()
+}
+
+fn upload_failed(app: &App, shared: &Shared, detail: &str, status: StatusCode) -> Response {
+    let session = shared.lock().unwrap();
+    let message = if status == StatusCode::PAYLOAD_TOO_LARGE {
+        format!(
+            "De bestanden zijn samen groter dan {}. Start de app met --max-upload om grotere bestanden toe te staan.",
+            size_text(app.options.max_upload as u64)
+        )
+    } else {
+        format!("Het uploaden is mislukt ({detail}). Probeer het opnieuw.")
+    };
+    choose_page(app, &session, Some(&message), status)
+}
+
+/// Removes one uploaded file (or the mapping file) from the session.
+pub async fn remove_file(
+    State(app): State<Arc<App>>,
+    Found { id, session: shared }: Found,
+    Path((_, which)): Path<(String, String)>,
+) -> Response {
+    let mut session = shared.lock().unwrap();
+    if session.running() {
+        return choose_page(
+            &app,
+            &session,
+            Some("Er worden nog rapporten gemaakt; wacht tot dat klaar is of stop het eerst."),
+            StatusCode::CONFLICT,
+        );
+    }
+    let removed = match which.as_str() {
+        "koppeling" => session.mapping.take(),
+        n => match n.parse::<usize>() {
+            Ok(n) if (1..=session.sheets.len()).contains(&n) => Some(session.sheets.remove(n - 1)),
+            _ => None,
+        },
+    };
+    if let Some(upload) = removed {
+        let _ = std::fs::remove_file(&upload.path);
+    }
+    session.changed();
+    Redirect::to(&format!("/s/{id}/")).into_response()
+}
+
+/// Step 2: what `check` says, as a page, with choices where detection could not decide.
+pub async fn check(State(app): State<Arc<App>>, Found { id, session: shared }: Found) -> Response {
+    let (sheets, mapping, frame) = {
+        let session = shared.lock().unwrap();
+        if session.sheets.is_empty() {
+            return Redirect::to(&format!("/s/{id}/")).into_response();
+        }
+        (session.sheets.clone(), session.mapping.clone(), frame(&app, &session, 2, "Controleren"))
+    };
+    let worker = app.clone();
+    let checked = blocking(move || forms::check_view(&worker.views.h, &sheets, mapping.as_ref())).await;
+    let session = shared.lock().unwrap();
+    match checked {
+        Ok(view) => {
+            let view: serde_json::Value =
+                serde_json::from_str(&session.shown_in_json(&view.to_string())).unwrap_or(view);
+            app.views.page("controleren.html", with(frame, view)).into_response()
+        }
+        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, app.views.message("Er ging iets mis", &e, None))
+            .into_response(),
+    }
+}
+
+/// The choices of the check page become the session's mapping file.
+pub async fn save_mapping(
+    State(app): State<Arc<App>>,
+    Found { id, session: shared }: Found,
+    axum::Form(pairs): axum::Form<Vec<(String, String)>>,
+) -> Response {
+    let (sheets, mapping, dir) = {
+        let session = shared.lock().unwrap();
+        (session.sheets.clone(), session.mapping.clone(), session.dir.clone())
+    };
+    let worker = app.clone();
+    let made = blocking(move || {
+        forms::mapping_from_choices(&worker.views.h, &sheets, mapping.as_ref(), &pairs, &dir)
+    })
+    .await
+    .and_then(|r| r);
+    let mut session = shared.lock().unwrap();
+    match made {
+        Ok(upload) => {
+            session.mapping = Some(upload);
+            session.changed();
+            Redirect::to(&format!("/s/{id}/controleren")).into_response()
+        }
+        Err(e) => {
+            let text = session.shown(&e);
+            let link = format!("/s/{id}/controleren");
+            (
+                StatusCode::BAD_REQUEST,
+                app.views.message(
+                    "De keuzes konden niet worden opgeslagen",
+                    &text,
+                    Some((&link, "Terug naar controleren")),
+                ),
+            )
+                .into_response()
+        }
+    }
+}
+
+pub async fn download_mapping(State(app): State<Arc<App>>, Found { session: shared, .. }: Found) -> Response {
+    let path = shared.lock().unwrap().mapping.as_ref().map(|m| m.path.clone());
+    match path.map(std::fs::read) {
+        Some(Ok(bytes)) => (
+            [
+                (header::CONTENT_TYPE, "application/toml; charset=utf-8".to_string()),
+                (header::CONTENT_DISPOSITION, "attachment; filename=\"koppeling.toml\"".to_string()),
+            ],
+            bytes,
+        )
+            .into_response(),
+        _ => not_found(State(app)).await,
+    }
+}
+
+/// Step 3: a preview of the first report, and the button that makes them all.
+pub async fn reports(State(app): State<Arc<App>>, Found { id, session: shared }: Found) -> Response {
+    let (sheets, mapping, cached, frame) = {
+        let session = shared.lock().unwrap();
+        if session.sheets.is_empty() {
+            return Redirect::to(&format!("/s/{id}/")).into_response();
+        }
+        let frame = frame(&app, &session, 3, "Rapporten maken");
+        (session.sheet_paths(), session.mapping.clone(), session.preview.clone(), frame)
+    };
+    let worker = app.clone();
+    let made =
+        blocking(move || forms::ready(&worker, &sheets, mapping.as_ref(), cached)).await.and_then(|r| r);
+    let mut session = shared.lock().unwrap();
+    let view = match made {
+        Ok((respondents, preview)) => {
+            session.preview = Some(preview.clone());
+            let (width, height) = forms::png_size(preview.pages.first().map(Vec::as_slice).unwrap_or(&[]));
+            json!({
+                "respondents": respondents,
+                "preview": {
+                    "naam": preview.naam,
+                    "file": session.shown(&preview.file),
+                    "row": preview.location.number(),
+                    "name": preview.name,
+                    "pages": preview.pages.iter().map(|_| ()).collect::<Vec<_>>(),
+                    "width": width,
+                    "height": height,
+                },
+            })
+        }
+        Err(e) => json!({ "error": session.shown(&e) }),
+    };
+    app.views.page("rapporten.html", with(frame, view)).into_response()
+}
+
+pub async fn preview_page(
+    State(app): State<Arc<App>>,
+    Found { session: shared, .. }: Found,
+    Path((_, page)): Path<(String, usize)>,
+) -> Response {
+    let preview = shared.lock().unwrap().preview.clone();
+    match preview.and_then(|p| p.pages.get(page.wrapping_sub(1)).cloned()) {
+        Some(png) => ([(header::CONTENT_TYPE, "image/png")], png).into_response(),
+        None => not_found(State(app)).await,
+    }
+}
+
+pub async fn preview_pdf(State(app): State<Arc<App>>, Found { session: shared, .. }: Found) -> Response {
+    let preview = shared.lock().unwrap().preview.clone();
+    match preview {
+        Some(p) => (
+            [
+                (header::CONTENT_TYPE, "application/pdf".to_string()),
+                (header::CONTENT_DISPOSITION, super::run::disposition("inline", &p.name)),
+            ],
+            p.pdf.clone(),
+        )
+            .into_response(),
+        None => not_found(State(app)).await,
+    }
+}
+
+/// Ends the session: its batch is stopped and every file deleted.
+pub async fn end_session(State(app): State<Arc<App>>, Found { id, .. }: Found) -> Response {
+    let worker = app.clone();
+    let _ = blocking(move || worker.sessions.end(&id)).await;
+    let page = app.views.message(
+        "Sessie beëindigd",
+        "De geüploade bestanden en de gemaakte rapporten zijn van deze computer gewist.",
+        Some(("/", "Opnieuw beginnen")),
+    );
+    page.into_response()
+}

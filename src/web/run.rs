@@ -1,0 +1,370 @@
+//! Making all reports: the same batch as `handreiking report`, started from
+//! the page, with live progress (server-sent events), a Stop button, and the
+//! results as one zip or file by file, also when the batch stopped halfway.
+
+use std::convert::Infallible;
+use std::io::Write;
+use std::path::Path as FsPath;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Serialize;
+use serde_json::json;
+
+use super::App;
+use super::pages::{Found, blocking, frame, not_found, with};
+
+/// Where a batch is; sent to the progress page as it changes.
+#[derive(Clone, Serialize)]
+pub struct Progress {
+    pub klaar: usize,
+    pub totaal: usize,
+    pub status: String,
+    pub bezig: bool,
+}
+
+/// A batch started from the page.
+pub struct BatchRun {
+    cancel: Arc<AtomicBool>,
+    progress: tokio::sync::watch::Sender<Progress>,
+    finished: Mutex<Option<Finished>>,
+}
+
+struct Finished {
+    outcome: Option<handreiking::BatchOutcome>,
+    error: Option<String>,
+    /// Group report and handouts made after the reports: (what, file name).
+    extras: Vec<(&'static str, String)>,
+}
+
+impl BatchRun {
+    pub fn running(&self) -> bool {
+        self.progress.borrow().bezig
+    }
+
+    pub fn stop(&self) {
+        self.cancel.store(true, Ordering::Relaxed);
+    }
+}
+
+/// The options `report` gets from the web app: the defaults of the command line.
+pub fn report_options(
+    app: &App,
+    sheets: handreiking::SheetOptions,
+    cancel: Option<Arc<AtomicBool>>,
+) -> handreiking::ReportOptions {
+    handreiking::ReportOptions {
+        name: None,
+        jobs: 0,
+        strict: false,
+        force: false,
+        sheets,
+        emit_data: None,
+        shard: None,
+        processes: app.options.processes.clone(),
+        cancel,
+    }
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct Extras {
+    groep: Option<String>,
+    namen: Option<String>,
+    handreiking: Option<String>,
+    formulier: Option<String>,
+    kaarten: Option<String>,
+}
+
+/// Starts the batch for the session's files (one at a time per session).
+pub async fn start(
+    State(app): State<Arc<App>>,
+    Found { id, session: shared }: Found,
+    axum::Form(extras): axum::Form<Extras>,
+) -> Response {
+    let mut session = shared.lock().unwrap();
+    if session.sheets.is_empty() {
+        return Redirect::to(&format!("/s/{id}/")).into_response();
+    }
+    if !session.running() {
+        let out = session.reports_dir();
+        // A new batch replaces the last one's files.
+        let _ = std::fs::remove_dir_all(&out);
+        let cancel = Arc::new(AtomicBool::new(false));
+        let (progress, _) = tokio::sync::watch::channel(Progress {
+            klaar: 0,
+            totaal: 0,
+            status: "Antwoorden lezen…".into(),
+            bezig: true,
+        });
+        let run = Arc::new(BatchRun { cancel: cancel.clone(), progress, finished: Mutex::new(None) });
+        session.batch = Some(run.clone());
+        let inputs = session.sheet_paths();
+        let sheets = handreiking::SheetOptions {
+            read: Default::default(),
+            mapping: session.mapping.as_ref().map(|m| m.path.clone()),
+        };
+        let app = app.clone();
+        tokio::task::spawn_blocking(move || {
+            let finished = make_all(&app, &inputs, sheets, &out, &extras, cancel, &run);
+            *run.finished.lock().unwrap() = Some(finished);
+            run.progress.send_modify(|p| {
+                p.bezig = false;
+                p.status = "Klaar".into();
+            });
+        });
+    }
+    Redirect::to(&format!("/s/{id}/voortgang")).into_response()
+}
+
+fn make_all(
+    app: &App,
+    inputs: &[std::path::PathBuf],
+    sheets: handreiking::SheetOptions,
+    out: &FsPath,
+    extras: &Extras,
+    cancel: Arc<AtomicBool>,
+    run: &BatchRun,
+) -> Finished {
+    let options = report_options(app, sheets.clone(), Some(cancel.clone()));
+    let status = |text: &str| run.progress.send_modify(|p| p.status = text.to_string());
+    let outcome = handreiking::report(&app.settings, inputs, out, &options, &|done, total| {
+        run.progress.send_modify(|p| {
+            p.klaar = done;
+            p.totaal = total;
+            p.status = "Rapporten maken…".into();
+        })
+    });
+    let outcome = match outcome {
+        Ok(outcome) => outcome,
+        Err(e) => return Finished { outcome: None, error: Some(e.to_string()), extras: vec![] },
+    };
+    let mut made = vec![];
+    let mut error = None;
+    let wanted = |flag: &Option<String>| flag.is_some() && !cancel.load(Ordering::Relaxed);
+    if wanted(&extras.groep) {
+        status("Groepsrapport maken…");
+        let file = "groepsrapport.pdf";
+        match handreiking::group(&app.settings, inputs, &sheets, extras.namen.is_some(), &out.join(file)) {
+            Ok(_) => made.push(("Groepsrapport", file.to_string())),
+            Err(e) => error = Some(e.to_string()),
+        }
+    }
+    for (flag, kind, label, file) in [
+        (&extras.handreiking, handreiking::Handout::Blank, "De lege handreiking", "handreiking.pdf"),
+        (&extras.formulier, handreiking::Handout::Form, "Antwoordformulier", "antwoordformulier.pdf"),
+        (&extras.kaarten, handreiking::Handout::Cards, "Werkvormkaarten", "werkvormkaarten.pdf"),
+    ] {
+        if !wanted(flag) {
+            continue;
+        }
+        status(&format!("{label} maken…"));
+        let options = handreiking::BlankOptions { print: kind != handreiking::Handout::Blank };
+        match handreiking::handout(&app.settings, kind, &options, &out.join(file)) {
+            Ok(_) => made.push((label, file.to_string())),
+            Err(e) => error = Some(e.to_string()),
+        }
+    }
+    Finished { outcome: Some(outcome), error, extras: made }
+}
+
+pub async fn stop(Found { id, session: shared }: Found) -> Response {
+    if let Some(batch) = &shared.lock().unwrap().batch {
+        batch.stop();
+    }
+    Redirect::to(&format!("/s/{id}/voortgang")).into_response()
+}
+
+/// The progress page; once the batch is done, its summary and the downloads.
+pub async fn progress_page(State(app): State<Arc<App>>, Found { id, session: shared }: Found) -> Response {
+    let session = shared.lock().unwrap();
+    let Some(batch) = session.batch.clone() else {
+        return Redirect::to(&format!("/s/{id}/rapporten")).into_response();
+    };
+    let progress = batch.progress.borrow().clone();
+    let mut view = json!({
+        "running": progress.bezig,
+        "done": progress.klaar,
+        "total": progress.totaal,
+        "status": progress.status,
+    });
+    if let Some(finished) = batch.finished.lock().unwrap().as_ref() {
+        view["error"] = finished.error.as_deref().map(|e| session.shown(e)).into();
+        view["extras"] = finished
+            .extras
+            .iter()
+            .map(|(label, file)| json!({ "label": label, "file": file, "href": href(&id, file) }))
+            .collect();
+        if let Some(outcome) = &finished.outcome {
+            view["written"] = outcome.written().into();
+            view["failed"] = outcome.failed().into();
+            view["cancelled"] = outcome.cancelled.into();
+            view["notes"] = outcome.notes.iter().map(|n| session.shown(n)).collect();
+            view["problems"] = outcome
+                .rows
+                .iter()
+                .filter_map(|row| {
+                    let why = match &row.outcome {
+                        handreiking::RowOutcome::Written { .. } => return None,
+                        handreiking::RowOutcome::Bad(problems) => {
+                            problems.iter().map(|p| format!("kolom {}: “{}” is geen antwoord", p.column, p.value)).collect::<Vec<_>>().join("; ")
+                        }
+                        handreiking::RowOutcome::Failed(message) => session.shown(message),
+                    };
+                    Some(json!({ "file": session.shown(&row.file), "row": row.location.number(), "naam": row.naam, "why": why }))
+                })
+                .take(500)
+                .collect();
+            view["reports"] = outcome
+                .rows
+                .iter()
+                .filter_map(|row| match &row.outcome {
+                    handreiking::RowOutcome::Written { path, .. } => {
+                        path.file_name().map(|n| n.to_string_lossy().into_owned())
+                    }
+                    _ => None,
+                })
+                .take(500)
+                .map(|file| json!({ "file": file, "href": href(&id, &file) }))
+                .collect();
+        }
+    }
+    let title = if progress.bezig { "Rapporten worden gemaakt" } else { "Klaar" };
+    app.views.page("voortgang.html", with(frame(&app, &session, 3, title), view)).into_response()
+}
+
+/// Server-sent events: `voortgang` with the progress as JSON whenever it
+/// changes, then `klaar` once the batch is done.
+pub async fn progress_events(State(app): State<Arc<App>>, Found { session: shared, .. }: Found) -> Response {
+    let Some(batch) = shared.lock().unwrap().batch.clone() else {
+        return not_found(State(app)).await;
+    };
+    let receiver = batch.progress.subscribe();
+    let events =
+        futures_util::stream::unfold((receiver, true, false), |(mut receiver, first, ended)| async move {
+            if ended {
+                return None;
+            }
+            if !first && receiver.changed().await.is_err() {
+                return None;
+            }
+            let progress = receiver.borrow_and_update().clone();
+            let event = if progress.bezig {
+                Event::default().event("voortgang").json_data(&progress).unwrap_or_default()
+            } else {
+                Event::default().event("klaar").data("klaar")
+            };
+            // Progress comes in bursts; a few updates a second are enough for a bar.
+            tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+            Some((Ok::<_, Infallible>(event), (receiver, false, !progress.bezig)))
+        });
+    Sse::new(events).keep_alive(KeepAlive::default()).into_response()
+}
+
+/// Everything the batch made, as one zip: reports, manifest.json and the extras.
+pub async fn download_zip(State(app): State<Arc<App>>, Found { session: shared, .. }: Found) -> Response {
+    let (dir, shown) = {
+        let session = shared.lock().unwrap();
+        let manifest = std::fs::read_to_string(session.reports_dir().join("manifest.json")).ok();
+        (session.reports_dir(), manifest.map(|m| session.shown_in_json(&m)))
+    };
+    match blocking(move || zip(&dir, shown.as_deref())).await {
+        Ok(Ok(bytes)) => (
+            [
+                (header::CONTENT_TYPE, "application/zip".to_string()),
+                (header::CONTENT_DISPOSITION, disposition("attachment", "rapporten.zip")),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Ok(Err(e)) | Err(e) => {
+            (StatusCode::INTERNAL_SERVER_ERROR, app.views.message("De zip kon niet worden gemaakt", &e, None))
+                .into_response()
+        }
+    }
+}
+
+/// The finished files of `dir` (not the ones being written), sorted.
+fn finished_files(dir: &FsPath) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with('.'))
+        .collect();
+    names.sort();
+    names
+}
+
+fn zip(dir: &FsPath, manifest: Option<&str>) -> Result<Vec<u8>, String> {
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    // PDFs are compressed already.
+    let stored = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    let deflated =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    let failed = |e: &dyn std::fmt::Display| format!("{e}");
+    for name in finished_files(dir) {
+        let (bytes, options) = match (name.as_str(), manifest) {
+            ("manifest.json", Some(shown)) => (shown.as_bytes().to_vec(), deflated),
+            _ => (std::fs::read(dir.join(&name)).map_err(|e| failed(&e))?, stored),
+        };
+        zip.start_file(name.as_str(), options).map_err(|e| failed(&e))?;
+        zip.write_all(&bytes).map_err(|e| failed(&e))?;
+    }
+    Ok(zip.finish().map_err(|e| failed(&e))?.into_inner())
+}
+
+/// One file the batch made, by its name (only names in the folder are served).
+pub async fn download_one(
+    State(app): State<Arc<App>>,
+    Found { session: shared, .. }: Found,
+    Path((_, name)): Path<(String, String)>,
+) -> Response {
+    let dir = shared.lock().unwrap().reports_dir();
+    if !finished_files(&dir).contains(&name) {
+        return not_found(State(app)).await;
+    }
+    match std::fs::read(dir.join(&name)) {
+        Ok(bytes) => {
+            let kind = if name.ends_with(".json") { "application/json" } else { "application/pdf" };
+            (
+                [
+                    (header::CONTENT_TYPE, kind.to_string()),
+                    (header::CONTENT_DISPOSITION, disposition("attachment", &name)),
+                ],
+                bytes,
+            )
+                .into_response()
+        }
+        Err(_) => not_found(State(app)).await,
+    }
+}
+
+/// Content-Disposition with the file name for every browser (RFC 6266: an
+/// ASCII fallback and the UTF-8 name).
+pub fn disposition(kind: &str, name: &str) -> String {
+    let ascii: String = name
+        .chars()
+        .map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' { c } else { '_' })
+        .collect();
+    format!("{kind}; filename=\"{ascii}\"; filename*=UTF-8''{}", percent(name))
+}
+
+fn href(id: &str, file: &str) -> String {
+    format!("/s/{id}/bestand/{}", percent(file))
+}
+
+fn percent(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

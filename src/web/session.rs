@@ -1,0 +1,224 @@
+//! Sessions: one per browser tab that starts at `/`, behind an unguessable id
+//! in the address, each with its own temporary folder. Uploaded files are
+//! stored under a numbered folder with a cleaned-up name; the name the user
+//! gave is only ever shown, never used as a path.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use super::App;
+use super::run::BatchRun;
+
+/// At most this many sessions at once; a new one pushes out the one unused longest.
+const MAX_SESSIONS: usize = 64;
+
+pub struct Sessions {
+    root: PathBuf,
+    all: Mutex<HashMap<String, Arc<Mutex<Session>>>>,
+}
+
+/// An uploaded answer sheet (or mapping file).
+#[derive(Clone)]
+pub struct Upload {
+    /// The name the user's file had, for showing only.
+    pub name: String,
+    /// Where it is stored: `<session>/bestanden/<n>/<clean name>`.
+    pub path: PathBuf,
+}
+
+pub struct Session {
+    pub id: String,
+    pub dir: PathBuf,
+    pub sheets: Vec<Upload>,
+    /// The mapping file in use: uploaded, or made from the choices on the check page.
+    pub mapping: Option<Upload>,
+    /// The first respondent's report, made once for the current files and mapping.
+    pub preview: Option<Arc<handreiking::Preview>>,
+    pub batch: Option<Arc<BatchRun>>,
+    last_seen: Instant,
+    uploads: usize,
+}
+
+impl Session {
+    /// The folder the reports of the last batch are in.
+    pub fn reports_dir(&self) -> PathBuf {
+        self.dir.join("rapporten")
+    }
+
+    /// Stores an upload under a fresh numbered folder.
+    pub fn store(&mut self, name: &str, bytes: &[u8]) -> std::io::Result<Upload> {
+        self.uploads += 1;
+        let folder = self.dir.join("bestanden").join(self.uploads.to_string());
+        std::fs::create_dir_all(&folder)?;
+        let path = folder.join(clean_name(name));
+        std::fs::write(&path, bytes)?;
+        Ok(Upload { name: shown_name(name), path })
+    }
+
+    /// Files or mapping changed: what was made from the old ones no longer holds.
+    pub fn changed(&mut self) {
+        self.preview = None;
+    }
+
+    /// Library messages name files by their stored path: show the user's names.
+    pub fn shown(&self, text: &str) -> String {
+        let mut text = text.to_string();
+        for upload in self.sheets.iter().chain(&self.mapping) {
+            text = text.replace(&upload.path.display().to_string(), &upload.name);
+        }
+        text.replace(&format!("{}/", self.reports_dir().display()), "")
+    }
+
+    /// [`Session::shown`] inside JSON text: the names are escaped as JSON strings.
+    pub fn shown_in_json(&self, json: &str) -> String {
+        let mut text = json.to_string();
+        for upload in self.sheets.iter().chain(&self.mapping) {
+            let escaped = serde_json::to_string(&upload.name).expect("a string serialises");
+            text = text.replace(&upload.path.display().to_string(), &escaped[1..escaped.len() - 1]);
+        }
+        text
+    }
+
+    pub fn sheet_paths(&self) -> Vec<PathBuf> {
+        self.sheets.iter().map(|u| u.path.clone()).collect()
+    }
+
+    pub fn running(&self) -> bool {
+        self.batch.as_ref().is_some_and(|b| b.running())
+    }
+}
+
+impl Sessions {
+    pub fn new(root: PathBuf) -> Sessions {
+        Sessions { root, all: Mutex::new(HashMap::new()) }
+    }
+
+    /// A new session with its own folder.
+    pub fn create(&self) -> std::io::Result<String> {
+        let id = new_id();
+        let dir = self.root.join(&id);
+        std::fs::create_dir_all(&dir)?;
+        let session = Session {
+            id: id.clone(),
+            dir,
+            sheets: vec![],
+            mapping: None,
+            preview: None,
+            batch: None,
+            last_seen: Instant::now(),
+            uploads: 0,
+        };
+        let mut all = self.all.lock().unwrap();
+        if all.len() >= MAX_SESSIONS {
+            let oldest = all
+                .iter()
+                .filter(|(_, s)| !s.lock().unwrap().running())
+                .min_by_key(|(_, s)| s.lock().unwrap().last_seen)
+                .map(|(id, _)| id.clone());
+            if let Some(old) = oldest.and_then(|id| all.remove(&id)) {
+                let _ = std::fs::remove_dir_all(&old.lock().unwrap().dir);
+            }
+        }
+        all.insert(id.clone(), Arc::new(Mutex::new(session)));
+        Ok(id)
+    }
+
+    /// The session with this id, marked as used now.
+    pub fn get(&self, id: &str) -> Option<Arc<Mutex<Session>>> {
+        let session = self.all.lock().unwrap().get(id).cloned()?;
+        session.lock().unwrap().last_seen = Instant::now();
+        Some(session)
+    }
+
+    /// Ends a session: a running batch is stopped and every file deleted.
+    pub fn end(&self, id: &str) {
+        let Some(session) = self.all.lock().unwrap().remove(id) else { return };
+        let session = session.lock().unwrap();
+        if let Some(batch) = &session.batch {
+            batch.stop();
+        }
+        let _ = std::fs::remove_dir_all(&session.dir);
+    }
+
+    /// Sessions unused for longer than `idle`, with no batch running.
+    fn idle(&self, idle: Duration) -> Vec<String> {
+        let all = self.all.lock().unwrap();
+        all.iter()
+            .filter(|(_, s)| {
+                let s = s.lock().unwrap();
+                s.last_seen.elapsed() > idle && !s.running()
+            })
+            .map(|(id, _)| id.clone())
+            .collect()
+    }
+}
+
+/// Deletes sessions that have not been used for the app's keep time.
+pub async fn reap(app: Arc<App>) {
+    let idle = Duration::from_secs(app.options.keep_minutes.max(1) * 60);
+    let mut every = tokio::time::interval(Duration::from_secs(60));
+    loop {
+        every.tick().await;
+        for id in app.sessions.idle(idle) {
+            let app = app.clone();
+            let _ = tokio::task::spawn_blocking(move || app.sessions.end(&id)).await;
+        }
+    }
+}
+
+/// 128 random bits, as hex.
+fn new_id() -> String {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).expect("the system has a source of randomness");
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Whether `id` looks like one of ours (anything else is not looked up).
+pub fn valid_id(id: &str) -> bool {
+    id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// The name as the user's browser gave it, without any folder part.
+fn shown_name(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or("").trim();
+    let base: String = base.chars().filter(|c| !c.is_control()).take(200).collect();
+    if base.is_empty() { "bestand".into() } else { base }
+}
+
+/// A file name made only of safe characters (letters, digits, space, `._-()`),
+/// so that the stored file keeps its extension and messages stay readable.
+fn clean_name(name: &str) -> String {
+    let shown = shown_name(name);
+    let clean: String =
+        shown.chars().map(|c| if c.is_alphanumeric() || " ._-()".contains(c) { c } else { '_' }).collect();
+    let clean = clean.trim_matches(|c: char| c == '.' || c == ' ');
+    let clean: String = if clean.chars().count() > 100 {
+        // Keep the extension: it tells a workbook from a CSV file.
+        let ext: String =
+            Path::new(clean).extension().map(|e| e.to_string_lossy().into_owned()).unwrap_or_default();
+        let stem: String = clean.chars().take(90).collect();
+        if ext.is_empty() { stem } else { format!("{stem}.{}", ext.chars().take(8).collect::<String>()) }
+    } else {
+        clean.to_string()
+    };
+    if clean.is_empty() { "bestand".into() } else { clean }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_never_paths() {
+        assert_eq!(clean_name("../../etc/passwd"), "passwd");
+        assert_eq!(clean_name("C:\\Users\\x\\antwoorden.xlsx"), "antwoorden.xlsx");
+        assert_eq!(clean_name(".."), "bestand");
+        assert_eq!(clean_name("a<b>|c?.csv"), "a_b__c_.csv");
+        assert_eq!(clean_name("Enquête 2026.xlsx"), "Enquête 2026.xlsx");
+        assert!(clean_name(&"x".repeat(300)).chars().count() <= 100);
+        assert!(valid_id(&new_id()));
+        assert_ne!(new_id(), new_id());
+    }
+}

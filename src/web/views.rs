@@ -1,0 +1,56 @@
+//! The pages' templates (embedded, minijinja, HTML-escaped) and the assets.
+
+use axum::response::Html;
+use handreiking::content::Handreiking;
+use minijinja::Environment;
+use serde::Serialize;
+
+pub const STYLESHEET: &str = include_str!("assets/stijl.css");
+pub const SCRIPT: &str = include_str!("assets/app.js");
+
+const TEMPLATES: [(&str, &str); 6] = [
+    ("basis.html", include_str!("assets/basis.html")),
+    ("kiezen.html", include_str!("assets/kiezen.html")),
+    ("controleren.html", include_str!("assets/controleren.html")),
+    ("rapporten.html", include_str!("assets/rapporten.html")),
+    ("voortgang.html", include_str!("assets/voortgang.html")),
+    ("bericht.html", include_str!("assets/bericht.html")),
+];
+
+pub struct Views {
+    env: Environment<'static>,
+    /// The handreiking the app was started with (question texts for the pages).
+    pub h: Handreiking,
+}
+
+impl Views {
+    pub fn new(h: Handreiking) -> Views {
+        let mut env = Environment::new();
+        // `.html` templates escape every value: user text is shown literally.
+        for (name, source) in TEMPLATES {
+            env.add_template(name, source).expect("the embedded page templates are valid");
+        }
+        Views { env, h }
+    }
+
+    /// A page from its template and context.
+    pub fn page(&self, name: &str, context: impl Serialize) -> Html<String> {
+        let template = self.env.get_template(name).expect("the page templates exist");
+        Html(template.render(minijinja::value::Serde(&context)).unwrap_or_else(|e| {
+            // A template mistake is ours: say so plainly rather than show a blank page.
+            format!("<!doctype html><html lang=\"nl\"><title>Fout</title><p>Deze pagina kon niet worden gemaakt: {}</p></html>", escape(&e.to_string()))
+        }))
+    }
+
+    /// A page with only a message (and where to go next).
+    pub fn message(&self, title: &str, text: &str, link: Option<(&str, &str)>) -> Html<String> {
+        self.page(
+            "bericht.html",
+            serde_json::json!({ "title": title, "text": text, "link_href": link.map(|l| l.0), "link_text": link.map(|l| l.1) }),
+        )
+    }
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
