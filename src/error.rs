@@ -64,6 +64,10 @@ pub enum Error {
 
     #[error("{0}")]
     Usage(String),
+
+    /// The mail server cannot be reached or refuses the connection or sign-in.
+    #[error("the mail server {server}: {message}")]
+    Smtp { server: String, message: String },
 }
 
 fn list(what: &str, problems: &[Problem]) -> String {

@@ -79,9 +79,14 @@ fn run(cli: Cli) -> Result<(), u8> {
             emit_data,
             shard,
             reports_per_process,
+            mail,
             sources,
         } => {
             let settings = settings(&sources)?;
+            if mail {
+                // A brand without a sender's address stops here, before any report is written.
+                handreiking::mail::check_sender(settings.brand.as_deref()).map_err(fail)?;
+            }
             let processes = match reports_per_process {
                 0 => None,
                 reports_each => Some(handreiking::worker::Processes {
@@ -110,7 +115,61 @@ fn run(cli: Cli) -> Result<(), u8> {
             .map_err(fail)?;
             progress.finish();
             messages::batch(&outcome, &output, started.elapsed());
-            if outcome.failed() > 0 {
+            let mut unmailed = 0;
+            if let (true, Some(manifest)) = (mail, &outcome.manifest) {
+                let options = handreiking::mail::MailOptions { brand: settings.brand.clone(), ..Default::default() };
+                let plan = handreiking::mail::plan(manifest, &options).map_err(fail)?;
+                unmailed = drafts(&plan)?;
+            }
+            if outcome.failed() > 0 || unmailed > 0 {
+                return Err(EXIT_SOME_ROWS);
+            }
+        }
+        Command::Mail {
+            dir,
+            brand,
+            send,
+            dry_run,
+            smtp,
+            tls,
+            smtp_user,
+            per_minute,
+            bcc_sender,
+            allow_shared_address,
+        } => {
+            // The server first: `--tls none` to another machine stops here, before anything is read.
+            let server = match (send, smtp) {
+                (true, Some(spec)) => Some(handreiking::mail::SmtpServer::new(&spec, tls.into()).map_err(fail)?),
+                _ => None,
+            };
+            let options = handreiking::mail::MailOptions { brand, allow_shared_address };
+            let plan = handreiking::mail::plan(&dir, &options).map_err(fail)?;
+            let unmailed = match server {
+                _ if dry_run => messages::mail_plan(&plan, true, server.as_ref()),
+                None => drafts(&plan)?,
+                Some(server) => {
+                    messages::mail_plan(&plan, false, Some(&server));
+                    let password = match &smtp_user {
+                        Some(user) if plan.ready().next().is_some() => Some(password(user, &server)?),
+                        _ => None,
+                    };
+                    let options = handreiking::mail::SendOptions {
+                        user: smtp_user,
+                        password,
+                        per_minute,
+                        bcc_sender,
+                    };
+                    let cancel = std::sync::atomic::AtomicBool::new(false);
+                    let outcome = handreiking::mail::send(&plan, &server, &options, &messages::mail_sent_one, &cancel)
+                        .map_err(fail)?;
+                    let unmailed = messages::mail_sent(&plan, &outcome, &server);
+                    if outcome.stopped.is_some() {
+                        return Err(EXIT_FAILURE);
+                    }
+                    unmailed
+                }
+            };
+            if unmailed > 0 {
                 return Err(EXIT_SOME_ROWS);
             }
         }
@@ -172,6 +231,26 @@ fn run(cli: Cli) -> Result<(), u8> {
         }
     }
     Ok(())
+}
+
+/// Writes the drafts of a mail plan and says what happened; returns the rows that get no draft.
+fn drafts(plan: &handreiking::mail::Plan) -> Result<usize, u8> {
+    messages::mail_plan(plan, false, None);
+    let drafts = handreiking::mail::write_drafts(plan).map_err(fail)?;
+    Ok(messages::drafts_written(plan, &drafts))
+}
+
+/// The SMTP password: from HANDREIKING_SMTP_PASSWORD, else asked on the terminal. Never a flag.
+fn password(user: &str, server: &handreiking::mail::SmtpServer) -> Result<handreiking::mail::Password, u8> {
+    match std::env::var("HANDREIKING_SMTP_PASSWORD") {
+        Ok(password) if !password.is_empty() => Ok(handreiking::mail::Password::new(password)),
+        _ => messages::ask_password(user, &server.name()).map(handreiking::mail::Password::new).ok_or_else(|| {
+            messages::usage(&format!(
+                "no password for `{user}`: set HANDREIKING_SMTP_PASSWORD, or run on a terminal to be asked"
+            ));
+            EXIT_USAGE
+        }),
+    }
 }
 
 /// Typesets a document from the handreiking alone and says where it went.
