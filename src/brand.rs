@@ -366,7 +366,10 @@ impl Brand {
 
     /// The `[mail]` subject and text for one message; `context` holds the
     /// respondent's fields and the sender (`afzender`). Plain text.
-    pub fn mail_texts(&self, context: &minijinja::Value) -> std::result::Result<(String, String), minijinja::Error> {
+    pub fn mail_texts(
+        &self,
+        context: &minijinja::Value,
+    ) -> std::result::Result<(String, String), minijinja::Error> {
         let render = |key: &str| self.texts.get_template(key).and_then(|t| t.render(context));
         Ok((render("mail.onderwerp")?, render("mail.tekst")?))
     }
@@ -507,15 +510,25 @@ mod tests {
 
     #[test]
     fn mail_texts_from_the_brand_file_or_the_default() {
-        let context = minijinja::context! { naam => "Anna <b>", afzender => minijinja::context! { naam => "Marian" } };
-        let brand = Brand::parse("b.toml", "[lettertypen]\ntekst = \"Inter\"\nkoppen = \"Inter\"\n[mail]\nonderwerp = \"Voor {{ naam }}\"\n", None).unwrap();
+        let context =
+            minijinja::context! { naam => "Anna <b>", afzender => minijinja::context! { naam => "Marian" } };
+        let brand = Brand::parse(
+            "b.toml",
+            "[lettertypen]\ntekst = \"Inter\"\nkoppen = \"Inter\"\n[mail]\nonderwerp = \"Voor {{ naam }}\"\n",
+            None,
+        )
+        .unwrap();
         let (subject, text) = brand.mail_texts(&context).unwrap();
         assert_eq!(subject, "Voor Anna <b>");
         assert!(text.starts_with("Beste Anna <b>,") && text.contains("Marian"), "{text}");
         // A mistake in the mail's text names its line, not [lettertypen]'s `tekst`.
-        let err = Brand::parse("b.toml", "[lettertypen]\ntekst = \"Inter\"\nkoppen = \"Inter\"\n\n[mail]\ntekst = \"{{ naam \"\n", None)
-            .unwrap_err()
-            .to_string();
+        let err = Brand::parse(
+            "b.toml",
+            "[lettertypen]\ntekst = \"Inter\"\nkoppen = \"Inter\"\n\n[mail]\ntekst = \"{{ naam \"\n",
+            None,
+        )
+        .unwrap_err()
+        .to_string();
         assert!(err.contains("b.toml:6: `mail.tekst` is not a valid template"), "{err}");
     }
 

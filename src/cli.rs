@@ -117,7 +117,7 @@ pub enum Command {
         smtp: Option<String>,
         /// How the connection is encrypted; `none` only to this machine (a test server).
         #[arg(long, value_enum, value_name = "MODE", default_value = "starttls")]
-        tls: Tls,
+        tls: TlsMode,
         /// Sign in as USER; the password comes from HANDREIKING_SMTP_PASSWORD, or is asked on a terminal.
         #[arg(long, value_name = "USER", requires = "send")]
         smtp_user: Option<String>,
@@ -210,7 +210,7 @@ impl SheetArgs {
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
-pub enum Tls {
+pub enum TlsMode {
     /// A plain connection made secure with STARTTLS before anything is sent (port 587).
     Starttls,
     /// TLS from the start (port 465).
@@ -219,12 +219,12 @@ pub enum Tls {
     None,
 }
 
-impl From<Tls> for handreiking::mail::Security {
-    fn from(tls: Tls) -> Self {
+impl From<TlsMode> for handreiking::mail::Security {
+    fn from(tls: TlsMode) -> Self {
         match tls {
-            Tls::Starttls => handreiking::mail::Security::StartTls,
-            Tls::Tls => handreiking::mail::Security::Tls,
-            Tls::None => handreiking::mail::Security::None,
+            TlsMode::Starttls => handreiking::mail::Security::StartTls,
+            TlsMode::Tls => handreiking::mail::Security::Tls,
+            TlsMode::None => handreiking::mail::Security::None,
         }
     }
 }

@@ -248,7 +248,8 @@ mod tests {
         }
         for days in [-1000, 0, 59, 60, 10_000, 20_000] {
             let iso = iso_utc(days * 86_400);
-            let (y, m, d) = (iso[0..4].parse().unwrap(), iso[5..7].parse().unwrap(), iso[8..10].parse().unwrap());
+            let (y, m, d) =
+                (iso[0..4].parse().unwrap(), iso[5..7].parse().unwrap(), iso[8..10].parse().unwrap());
             assert_eq!(days_from_civil(y, m, d), days, "{iso}");
         }
     }

@@ -25,12 +25,15 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     // A render process is stopped by its parent, which says what happened.
     let quiet = matches!(cli.command, Command::RenderProcess);
+    let mailing = matches!(cli.command, Command::Mail { .. });
     // Finished files stay; the ones being written are removed, never left half-written.
     let _ = ctrlc::set_handler(move || {
         // Writes are held first, so that no manifest appears while the render processes stop.
         let _writes = handreiking::output::abandon_writes();
         handreiking::worker::stop_processes();
-        if !quiet {
+        if mailing {
+            messages::interrupted_mail();
+        } else if !quiet {
             messages::interrupted();
         }
         std::process::exit(EXIT_INTERRUPTED);
@@ -117,7 +120,8 @@ fn run(cli: Cli) -> Result<(), u8> {
             messages::batch(&outcome, &output, started.elapsed());
             let mut unmailed = 0;
             if let (true, Some(manifest)) = (mail, &outcome.manifest) {
-                let options = handreiking::mail::MailOptions { brand: settings.brand.clone(), ..Default::default() };
+                let options =
+                    handreiking::mail::MailOptions { brand: settings.brand.clone(), ..Default::default() };
                 let plan = handreiking::mail::plan(manifest, &options).map_err(fail)?;
                 unmailed = drafts(&plan)?;
             }
@@ -139,7 +143,9 @@ fn run(cli: Cli) -> Result<(), u8> {
         } => {
             // The server first: `--tls none` to another machine stops here, before anything is read.
             let server = match (send, smtp) {
-                (true, Some(spec)) => Some(handreiking::mail::SmtpServer::new(&spec, tls.into()).map_err(fail)?),
+                (true, Some(spec)) => {
+                    Some(handreiking::mail::SmtpServer::new(&spec, tls.into()).map_err(fail)?)
+                }
                 _ => None,
             };
             let options = handreiking::mail::MailOptions { brand, allow_shared_address };
@@ -153,15 +159,12 @@ fn run(cli: Cli) -> Result<(), u8> {
                         Some(user) if plan.ready().next().is_some() => Some(password(user, &server)?),
                         _ => None,
                     };
-                    let options = handreiking::mail::SendOptions {
-                        user: smtp_user,
-                        password,
-                        per_minute,
-                        bcc_sender,
-                    };
+                    let options =
+                        handreiking::mail::SendOptions { user: smtp_user, password, per_minute, bcc_sender };
                     let cancel = std::sync::atomic::AtomicBool::new(false);
-                    let outcome = handreiking::mail::send(&plan, &server, &options, &messages::mail_sent_one, &cancel)
-                        .map_err(fail)?;
+                    let outcome =
+                        handreiking::mail::send(&plan, &server, &options, &messages::mail_sent_one, &cancel)
+                            .map_err(fail)?;
                     let unmailed = messages::mail_sent(&plan, &outcome, &server);
                     if outcome.stopped.is_some() {
                         return Err(EXIT_FAILURE);

@@ -290,7 +290,8 @@ fn unmailed<'a>(skips: impl Iterator<Item = &'a handreiking::mail::Skip>) -> usi
 /// "row 7" (with the sheet when the reports came from several), and who.
 fn mail_row(plan: &handreiking::mail::Plan, item: &handreiking::mail::Planned) -> String {
     let several = plan.items.iter().any(|i| i.source != item.source);
-    let row = if several { format!("{}: row {}", item.source, item.row) } else { format!("row {}", item.row) };
+    let row =
+        if several { format!("{}: row {}", item.source, item.row) } else { format!("row {}", item.row) };
     let who = match (item.respondent.trim(), item.address.as_deref().map(str::trim)) {
         ("", Some(address)) => format!("<{address}>"),
         (name, Some(address)) => format!("{name} <{address}>"),
@@ -338,7 +339,8 @@ pub fn drafts_written(plan: &handreiking::mail::Plan, drafts: &handreiking::mail
     for path in &drafts.removed {
         eprintln!("removed the old draft {}: its row gets no mail now", path.display());
     }
-    let unmailed = unmailed(plan.skipped().filter_map(|i| i.skip.as_ref()).chain(drafts.late.iter().map(|(_, s)| s)));
+    let unmailed =
+        unmailed(plan.skipped().filter_map(|i| i.skip.as_ref()).chain(drafts.late.iter().map(|(_, s)| s)));
     if drafts.written.is_empty() {
         eprintln!("no drafts written; {unmailed} row(s) skipped");
     } else {
@@ -355,12 +357,19 @@ pub fn drafts_written(plan: &handreiking::mail::Plan, drafts: &handreiking::mail
 }
 
 /// One message handed to the server (or not): a line as it happens.
-pub fn mail_sent_one(done: usize, total: usize, item: &handreiking::mail::Planned, result: &handreiking::mail::SendResult) {
+pub fn mail_sent_one(
+    done: usize,
+    total: usize,
+    item: &handreiking::mail::Planned,
+    result: &handreiking::mail::SendResult,
+) {
     use handreiking::mail::SendResult;
     let to = item.address.as_deref().unwrap_or_default().trim();
     match result {
         SendResult::Sent { .. } => eprintln!("  [{done}/{total}] sent row {} to {to}", item.row),
-        SendResult::Refused { error } => eprintln!("  [{done}/{total}] refused, row {} to {to}: {error}", item.row),
+        SendResult::Refused { error } => {
+            eprintln!("  [{done}/{total}] refused, row {} to {to}: {error}", item.row)
+        }
         SendResult::Uncertain { error } => {
             eprintln!("  [{done}/{total}] may or may not have arrived, row {} to {to}: {error}", item.row)
         }
@@ -435,4 +444,12 @@ fn read_hidden(prompt: &str) -> Option<String> {
 #[cfg(not(unix))]
 fn read_hidden(_prompt: &str) -> Option<String> {
     None
+}
+
+pub fn interrupted_mail() {
+    eprintln!(
+        "\ninterrupted: what was sent is in the send log ({}); run the same command again to send the rest. \
+         A message that was on its way may have arrived: it is listed, and not sent again until you remove its lines.",
+        handreiking::mail::LOG
+    );
 }

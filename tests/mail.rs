@@ -20,7 +20,10 @@ const PASSWORD: &str = "zeer-geheim-7319-wachtwoord";
 const SENDER: &str = "marian@verbinding-en-co.example";
 
 fn brand() -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/brands/adviesbureau/brand.toml").display().to_string()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples/brands/adviesbureau/brand.toml")
+        .display()
+        .to_string()
 }
 
 /// Reports for a fixture sheet, rendered once per test run (with the
@@ -82,7 +85,10 @@ fn written_rows(dir: &Path) -> BTreeMap<String, (String, String)> {
         .filter(|r| r["status"] == "written" && r["email"].is_string())
         .map(|r| {
             let address = r["email"].as_str().unwrap().to_string();
-            (address, (r["output"].as_str().unwrap().to_string(), r["respondent"].as_str().unwrap().to_string()))
+            (
+                address,
+                (r["output"].as_str().unwrap().to_string(), r["respondent"].as_str().unwrap().to_string()),
+            )
         })
         .collect()
 }
@@ -124,7 +130,8 @@ fn drafts_parse_back_with_each_respondent_s_own_report() {
     assert!(out.status.success(), "{}", text(&out));
     let rows = written_rows(&dir);
     assert_eq!(rows.len(), 5, "every row has its address in the manifest");
-    let drafts: Vec<PathBuf> = std::fs::read_dir(dir.join("mail")).unwrap().map(|e| e.unwrap().path()).collect();
+    let drafts: Vec<PathBuf> =
+        std::fs::read_dir(dir.join("mail")).unwrap().map(|e| e.unwrap().path()).collect();
     assert_eq!(drafts.len(), 5);
     for path in &drafts {
         let bytes = std::fs::read(path).unwrap();
@@ -222,7 +229,11 @@ fn rows_without_a_usable_address_are_listed_and_skipped() {
     drafts.sort();
     assert_eq!(
         drafts,
-        vec!["Buurtteam Noord - Goed Adres.eml", "Team Oost - Lies Gedeeld.eml", "Team Oost - Mark Gedeeld.eml"]
+        vec![
+            "Buurtteam Noord - Goed Adres.eml",
+            "Team Oost - Lies Gedeeld.eml",
+            "Team Oost - Mark Gedeeld.eml"
+        ]
     );
     let lies = parse_file(&dir.join("mail/Team Oost - Lies Gedeeld.eml"));
     assert_eq!(attachment(&lies).0, "Team Oost - Lies Gedeeld.pdf", "each with their own report");
@@ -231,6 +242,9 @@ fn rows_without_a_usable_address_are_listed_and_skipped() {
 #[test]
 fn every_mail_arrives_once_and_a_rerun_sends_nothing() {
     let dir = reports("mail-send", "email.csv");
+    // Drafts first, then sent after all: no draft is left to send a second time by hand.
+    assert!(mail(&dir, &[]).status.success());
+    assert_eq!(std::fs::read_dir(dir.join("mail")).unwrap().count(), 5);
     let sink = Sink::start(Fault::None);
     let out = send(&dir, &sink, &["--bcc-sender", "--per-minute", "6000"]);
     assert!(out.status.success(), "{}", text(&out));
@@ -253,6 +267,7 @@ fn every_mail_arrives_once_and_a_rerun_sends_nothing() {
         assert!(!written.contains(PASSWORD));
     }
     assert_eq!(log.lines().filter(|l| l.contains("\"event\":\"sent\"")).count(), 5);
+    assert_eq!(std::fs::read_dir(dir.join("mail")).unwrap().count(), 0, "the drafts of sent mail are gone");
 
     let again = Sink::start(Fault::None);
     let out = send(&dir, &again, &[]);
@@ -268,7 +283,8 @@ fn a_refused_message_is_sent_by_the_rerun_and_only_that_one() {
     let sink = Sink::start(Fault::Refuse { nth: 3, reply: "554 5.7.1 message refused" });
     let out = send(&dir, &sink, &[]);
     assert_eq!(out.status.code(), Some(3), "{}", text(&out));
-    let refused = text(&out).lines().find(|l| l.contains("refused, row")).map(String::from).unwrap_or_default();
+    let refused =
+        text(&out).lines().find(|l| l.contains("refused, row")).map(String::from).unwrap_or_default();
     assert!(refused.contains("(554)") && refused.contains("message refused"), "{}", text(&out));
     let first = sink.messages();
     assert_eq!(first.len(), 4, "the run went on after the refusal");
@@ -363,7 +379,10 @@ fn a_dry_run_lists_and_sends_nothing() {
     assert!(out.status.success(), "{}", text(&out));
     let said = text(&out);
     assert!(said.contains("5 mail(s) would be sent via 127.0.0.1"), "{said}");
-    assert!(said.contains("Anna <b>Smit</b> <anna@example.org>  ← Zorggroep & Co - Anna _b_Smit__b_.pdf"), "{said}");
+    assert!(
+        said.contains("Anna <b>Smit</b> <anna@example.org>  ← Zorggroep & Co - Anna _b_Smit__b_.pdf"),
+        "{said}"
+    );
     assert!(sink.messages().is_empty() && sink.logins().is_empty());
     assert!(!dir.join("mail").exists() && !dir.join("mail-log.jsonl").exists());
 }
@@ -374,7 +393,11 @@ fn unencrypted_to_another_host_is_refused_before_anything_happens() {
     // A reserved name (RFC 2606): a connection attempt could not reach anything.
     let out = mail(&dir, &["--send", "--smtp", "smtp.example.invalid:25", "--tls", "none"]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
-    assert!(text(&out).contains("--tls none would send the reports and the password unencrypted"), "{}", text(&out));
+    assert!(
+        text(&out).contains("--tls none would send the reports and the password unencrypted"),
+        "{}",
+        text(&out)
+    );
     assert!(!text(&out).contains("cannot connect"), "no connection was tried");
     assert!(!dir.join("mail-log.jsonl").exists() && !dir.join("mail").exists());
     // The password is never a flag.
@@ -403,4 +426,17 @@ fn survey_tools_e_mail_columns_are_recorded_and_anonymous_is_no_address() {
             }
         }
     }
+}
+
+#[test]
+fn starttls_is_required_not_tried() {
+    let dir = reports("mail-starttls", "email.csv");
+    // The sink offers no STARTTLS: nothing may go over the plain connection.
+    let sink = Sink::start(Fault::None);
+    let address = sink.address();
+    let out = mail(&dir, &["--send", "--smtp", &address, "--smtp-user", "marian"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("does not offer STARTTLS"), "{}", text(&out));
+    assert!(sink.messages().is_empty() && sink.logins().is_empty(), "no password, no mail in the clear");
+    assert!(!text(&out).contains(PASSWORD));
 }

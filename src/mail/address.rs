@@ -49,13 +49,18 @@ pub(crate) fn host_port(spec: &str) -> Result<(String, Option<u16>), String> {
         (spec, None)
     };
     if host.is_empty() || host.contains(['/', '@', ' ']) {
-        return Err(format!("`{spec}` is not a host name: write it as HOST or HOST:PORT, e.g. smtp.example.nl:587"));
+        return Err(format!(
+            "`{spec}` is not a host name: write it as HOST or HOST:PORT, e.g. smtp.example.nl:587"
+        ));
     }
     let port = match port {
         None => None,
-        Some(p) => Some(p.parse::<u16>().ok().filter(|&p| p > 0).ok_or_else(|| {
-            format!("`{p}` in `{spec}` is not a port number (1–65535)")
-        })?),
+        Some(p) => Some(
+            p.parse::<u16>()
+                .ok()
+                .filter(|&p| p > 0)
+                .ok_or_else(|| format!("`{p}` in `{spec}` is not a port number (1–65535)"))?,
+        ),
     };
     Ok((host.to_string(), port))
 }

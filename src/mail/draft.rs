@@ -60,7 +60,9 @@ impl Letter {
             .map(String::from);
         Ok(Letter {
             from: Mailbox::new(name, from),
-            reply_to: reply_to.map(|a| Mailbox::new(Some(brand.organisatie.trim().to_string()).filter(|o| !o.is_empty()), a)),
+            reply_to: reply_to.map(|a| {
+                Mailbox::new(Some(brand.organisatie.trim().to_string()).filter(|o| !o.is_empty()), a)
+            }),
             brand,
         })
     }
@@ -72,9 +74,15 @@ impl Letter {
         let (subject, text) = self.texts(item, &report)?;
         // The same report to the same address always has the same id, so a
         // mailbox that has it already can tell a second copy for what it is.
-        let seed = format!("{}\n{}", item.sha256.as_deref().unwrap_or_default(), to.to_string().to_lowercase());
-        let message_id = format!("<{}.handreiking@{}>", &output::sha256_hex(seed.as_bytes())[..32], self.from.email.domain());
-        let recipient = Mailbox::new(Some(item.respondent.trim().to_string()).filter(|n| !n.is_empty()), to.clone());
+        let seed =
+            format!("{}\n{}", item.sha256.as_deref().unwrap_or_default(), to.to_string().to_lowercase());
+        let message_id = format!(
+            "<{}.handreiking@{}>",
+            &output::sha256_hex(seed.as_bytes())[..32],
+            self.from.email.domain()
+        );
+        let recipient =
+            Mailbox::new(Some(item.respondent.trim().to_string()).filter(|n| !n.is_empty()), to.clone());
         let mut builder = Message::builder()
             .from(self.from.clone())
             .to(recipient)
@@ -87,7 +95,14 @@ impl Letter {
         if draft {
             builder = builder.header(XUnsent);
         }
-        let pdf_type = ContentType::parse("application/pdf").expect("a valid content type");
+        // Older mail programs take the name from Content-Type; a plain ASCII
+        // name can go there as it is (the disposition carries every name).
+        let plain_name =
+            report.chars().all(|c| c.is_ascii_graphic() || c == ' ') && !report.contains(['"', '\\']);
+        let pdf_type = Some(format!("application/pdf; name=\"{report}\""))
+            .filter(|_| plain_name)
+            .and_then(|t| ContentType::parse(&t).ok())
+            .unwrap_or_else(|| ContentType::parse("application/pdf").expect("a valid content type"));
         let body = MultiPart::mixed()
             .multipart(MultiPart::alternative_plain_html(text.clone(), html(&subject, &text)))
             .singlepart(Attachment::new(report).body(pdf, pdf_type));
@@ -202,6 +217,11 @@ fn escape(s: &str) -> String {
     out
 }
 
+/// `mail/<report>.eml` beside the reports.
+pub(crate) fn draft_path(dir: &std::path::Path, report: &str) -> PathBuf {
+    dir.join(DRAFTS).join(format!("{}.eml", report.strip_suffix(".pdf").unwrap_or(report)))
+}
+
 /// Drafts written: `mail/<report>.eml` per row that gets a mail.
 #[derive(Debug, Default)]
 pub struct Drafts {
@@ -222,7 +242,7 @@ pub fn write_drafts(plan: &Plan) -> Result<Drafts> {
     let mut drafts = Drafts { dir: dir.clone(), ..Drafts::default() };
     for (i, item) in plan.items.iter().enumerate() {
         let Some(report) = item.report_name() else { continue };
-        let path = dir.join(format!("{}.eml", report.strip_suffix(".pdf").unwrap_or(&report)));
+        let path = draft_path(&plan.dir, &report);
         let pdf = match &item.skip {
             None => item.attachment().map_err(|late| drafts.late.push((i, late))).ok(),
             Some(_) => None,

@@ -83,7 +83,11 @@ impl SendLog {
                 Ok(entry) => {
                     log.last.insert(entry.report.clone(), entry);
                 }
-                Err(e) => notes.push(format!("{}:{}: a line that does not read was skipped ({e})", path.display(), i + 1)),
+                Err(e) => notes.push(format!(
+                    "{}:{}: a line that does not read was skipped ({e})",
+                    path.display(),
+                    i + 1
+                )),
             }
         }
         Ok((log, notes))

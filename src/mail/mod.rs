@@ -119,7 +119,9 @@ pub enum Check {
     /// The sha256 matches: this is the report `report` wrote for this row.
     Same,
     /// The file changed since `report` wrote it.
-    Changed { sha256: String },
+    Changed {
+        sha256: String,
+    },
     Missing,
     /// The row has no report (a bad row, or rendering failed).
     NoReport,
@@ -129,20 +131,32 @@ pub enum Check {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Skip {
     /// `report` wrote no report for this row.
-    NoReport { status: String },
+    NoReport {
+        status: String,
+    },
     NoAddress,
     /// The address is not one: why.
     InvalidAddress(String),
     /// Other rows (sheet row numbers) have the same address.
-    SharedAddress { rows: Vec<usize> },
+    SharedAddress {
+        rows: Vec<usize>,
+    },
     /// The report changed (or is gone) since `report` wrote it.
     ReportChanged,
     ReportMissing,
     /// The send log says it was sent.
-    Sent { time: String, to: String, message_id: String, same_report: bool },
+    Sent {
+        time: String,
+        to: String,
+        message_id: String,
+        same_report: bool,
+    },
     /// A send was started and did not finish (interrupted, or the connection
     /// broke): it may have arrived.
-    Uncertain { time: String, to: String },
+    Uncertain {
+        time: String,
+        to: String,
+    },
 }
 
 impl std::fmt::Display for Skip {
@@ -280,7 +294,8 @@ fn load_letter(path: Option<&Path>) -> Result<draft::Letter> {
         Some(path) => Brand::load(path)?,
         None => Brand::default_brand(&crate::files::Files::default_templates())?,
     };
-    let name = path.map(|p| p.display().to_string()).unwrap_or_else(|| "<embedded>/templates/brand.toml".into());
+    let name =
+        path.map(|p| p.display().to_string()).unwrap_or_else(|| "<embedded>/templates/brand.toml".into());
     draft::Letter::new(brand, &name)
 }
 
@@ -311,8 +326,12 @@ fn read_manifest(path: &Path) -> Result<output::Manifest> {
     })?;
     serde_json::from_slice(&bytes).map_err(|e| {
         Error::Sheet(vec![
-            Problem::new(path.display().to_string(), Some(e.line()), format!("not a manifest of `report`: {e}"))
-                .hint("name the folder `handreiking report` wrote, or its manifest.json"),
+            Problem::new(
+                path.display().to_string(),
+                Some(e.line()),
+                format!("not a manifest of `report`: {e}"),
+            )
+            .hint("name the folder `handreiking report` wrote, or its manifest.json"),
         ])
     })
 }

@@ -146,7 +146,8 @@ pub fn send(
     let (mut log, _) = SendLog::read(&plan.dir.join(LOG))?;
     let mut conn = connect(server, credentials.as_ref())?;
     let from = plan.letter.from.email.clone();
-    let interval = options.per_minute.filter(|&n| n > 0).map(|n| Duration::from_secs_f64(60.0 / f64::from(n)));
+    let interval =
+        options.per_minute.filter(|&n| n > 0).map(|n| Duration::from_secs_f64(60.0 / f64::from(n)));
     let mut last_start: Option<Instant> = None;
 
     for (done, &i) in ready.iter().enumerate() {
@@ -189,6 +190,8 @@ pub fn send(
                 match transmit(&mut conn, &from, &recipients, &composed.message.formatted()) {
                     Ok(response) => {
                         log.append(entry(Event::Sent, Some(response.clone())))?;
+                        // A draft of it from an earlier run could be sent a second time by hand.
+                        let _ = std::fs::remove_file(super::draft::draft_path(&plan.dir, &name));
                         SendResult::Sent { message_id: composed.message_id.clone(), response }
                     }
                     Err(Failure::Refused { error, stop }) => {
@@ -227,7 +230,10 @@ pub fn send(
 }
 
 fn now() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
 }
 
 /// Connects, secures the connection and signs in.
@@ -235,7 +241,10 @@ fn connect(server: &SmtpServer, credentials: Option<&Credentials>) -> Result<Smt
     let fail = |message: String| Error::Smtp { server: server.name(), message };
     let tls = match server.security {
         Security::None => None,
-        _ => Some(TlsParameters::new(server.host.clone()).map_err(|e| fail(format!("TLS cannot be set up: {e}")))?),
+        _ => Some(
+            TlsParameters::new(server.host.clone())
+                .map_err(|e| fail(format!("TLS cannot be set up: {e}")))?,
+        ),
     };
     let wrapped = if server.security == Security::Tls { tls.as_ref() } else { None };
     let hello = ClientId::default();
@@ -276,7 +285,12 @@ enum Failure {
 
 /// One SMTP transaction (MAIL, RCPT, DATA, the message): the server's answer,
 /// or where and how it failed.
-fn transmit(conn: &mut SmtpConnection, from: &Address, to: &[Address], message: &[u8]) -> Result<String, Failure> {
+fn transmit(
+    conn: &mut SmtpConnection,
+    from: &Address,
+    to: &[Address],
+    message: &[u8],
+) -> Result<String, Failure> {
     let classify = |e: lettre::transport::smtp::Error, sender: bool, data_sent: bool| {
         if e.is_transient() || e.is_permanent() {
             Failure::Refused { error: e.to_string(), stop: sender || e.is_transient() }
@@ -288,8 +302,9 @@ fn transmit(conn: &mut SmtpConnection, from: &Address, to: &[Address], message: 
     if to.iter().chain([from]).any(|a| !AsRef::<str>::as_ref(a).is_ascii()) {
         if !conn.server_info().supports_feature(Extension::SmtpUtfEight) {
             return Err(Failure::Refused {
-                error: "the address has characters beyond ASCII, which this server does not accept (no SMTPUTF8)"
-                    .into(),
+                error:
+                    "the address has characters beyond ASCII, which this server does not accept (no SMTPUTF8)"
+                        .into(),
                 stop: false,
             });
         }

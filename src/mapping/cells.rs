@@ -151,7 +151,8 @@ pub fn interpret_row(
         let from = |list: &[(Field, Vec<usize>)]| {
             let value = list.iter().find(|(g, _)| *g == f).map(|(_, cols)| joined(cols)).unwrap_or_default();
             // Microsoft Forms writes "anonymous" where it knows no address.
-            let anonymous = f == Field::Email && ["anonymous", "anoniem"].contains(&value.to_lowercase().as_str());
+            let anonymous =
+                f == Field::Email && ["anonymous", "anoniem"].contains(&value.to_lowercase().as_str());
             if anonymous { String::new() } else { value }
         };
         let value = from(&mapping.fields);

@@ -176,7 +176,10 @@ pub fn suggestion(sheet: &Sheet, h: &Handreiking, read: &crate::answers::ReadOpt
                 let _ = writeln!(out, "{} = [{}]", field.name(), list.join(", "));
             }
             None if field == Field::Email => {
-                let _ = writeln!(out, "# email = \"\"   # optional: the column with the e-mail address, for `handreiking mail`");
+                let _ = writeln!(
+                    out,
+                    "# email = \"\"   # optional: the column with the e-mail address, for `handreiking mail`"
+                );
             }
             None => {
                 let _ =

@@ -24,9 +24,14 @@ pub struct Received {
 pub enum Fault {
     None,
     /// Answer the end of its data with this reply (e.g. "554 5.7.1 refused").
-    Refuse { nth: usize, reply: &'static str },
+    Refuse {
+        nth: usize,
+        reply: &'static str,
+    },
     /// Read its data, then close the connection without an answer.
-    Drop { nth: usize },
+    Drop {
+        nth: usize,
+    },
 }
 
 #[derive(Default)]
