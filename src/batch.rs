@@ -55,6 +55,12 @@ pub struct RowResult {
     pub location: Location,
     pub naam: String,
     pub outcome: RowOutcome,
+    /// The respondent's e-mail address as written, and the fields the brand's
+    /// texts use: recorded in the manifest for `handreiking mail`.
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub fields: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Debug, Default)]
@@ -145,8 +151,14 @@ fn render_job(engine: &Engine, h: &Handreiking, brand: &brand::Brand, target: &T
     // A date that cannot be read is shown as written: say so, and where.
     let unreadable_date = dates::unreadable(&job.respondent.datum).then(|| job.respondent.datum.clone());
     let outcome = render_one(engine, h, brand, &job, target, missing.is_empty());
-    let row =
-        RowResult { file: job.file, location: job.respondent.location, naam: job.respondent.naam, outcome };
+    let row = RowResult {
+        file: job.file,
+        location: job.respondent.location,
+        naam: job.respondent.naam,
+        outcome,
+        email: job.respondent.email,
+        fields: job.fields,
+    };
     Rendered { row, missing, unreadable_date }
 }
 
@@ -180,6 +192,8 @@ pub fn report(
                         location,
                         naam: String::new(),
                         outcome: RowOutcome::Bad(problems),
+                        email: String::new(),
+                        fields: Default::default(),
                     }),
                     _ => {}
                 }
@@ -303,7 +317,8 @@ pub fn report(
         ));
     }
     outcome.rows.sort_by(|a, b| (&a.file, a.location).cmp(&(&b.file, b.location)));
-    let manifest = output::Manifest::new(inputs, &settings.content_files()?, &outcome, options.shard);
+    let mut manifest = output::Manifest::new(inputs, &settings.content_files()?, &outcome, options.shard);
+    manifest.brand = settings.brand.as_deref().map(output::InputEntry::brand);
     let name = match options.shard {
         Some((k, n)) => format!("manifest-shard-{k}-of-{n}.json"),
         None => "manifest.json".to_string(),

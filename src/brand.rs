@@ -27,6 +27,16 @@ struct BrandFile {
     afzender: Afzender,
     #[serde(default)]
     teksten: Teksten,
+    #[serde(default)]
+    mail: MailTexts,
+}
+
+/// `[mail]`: the e-mail that carries each report (`handreiking mail`).
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct MailTexts {
+    onderwerp: Option<String>,
+    tekst: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -293,19 +303,32 @@ impl Brand {
 
         let mut texts = minijinja::Environment::new();
         texts.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
-        for (key, value) in [
-            ("voettekst", &file.teksten.voettekst),
-            ("opening", &file.teksten.opening),
-            ("afsluiting", &file.teksten.afsluiting),
-            ("rapport.titel", &file.rapport.titel),
-            ("rapport.ondertitel", &file.rapport.ondertitel),
+        // `tekst` is also a key of [lettertypen]: the mail's keys are looked for below [mail].
+        let mail_start = text.lines().position(|l| l.trim() == "[mail]").unwrap_or(0);
+        let line_in_mail = |key: &str| {
+            text.lines()
+                .skip(mail_start)
+                .position(|l| l.trim_start().starts_with(key) && l.contains('='))
+                .map(|i| i + mail_start + 1)
+        };
+        let or_default = |text: &Option<String>, default: &str| {
+            text.clone().filter(|t| !t.trim().is_empty()).unwrap_or_else(|| default.to_string())
+        };
+        for (key, value, line) in [
+            ("voettekst", file.teksten.voettekst.clone(), line_of("voettekst")),
+            ("opening", file.teksten.opening.clone(), line_of("opening")),
+            ("afsluiting", file.teksten.afsluiting.clone(), line_of("afsluiting")),
+            ("rapport.titel", file.rapport.titel.clone(), line_of("titel")),
+            ("rapport.ondertitel", file.rapport.ondertitel.clone(), line_of("ondertitel")),
+            (
+                "mail.onderwerp",
+                or_default(&file.mail.onderwerp, crate::mail::DEFAULT_SUBJECT),
+                line_in_mail("onderwerp"),
+            ),
+            ("mail.tekst", or_default(&file.mail.tekst, crate::mail::DEFAULT_TEXT), line_in_mail("tekst")),
         ] {
-            if let Err(e) = texts.add_template_owned(key.to_string(), value.clone()) {
-                problems.push(Problem::new(
-                    name,
-                    line_of(key.rsplit('.').next().unwrap()),
-                    format!("`{key}` is not a valid template: {e}"),
-                ));
+            if let Err(e) = texts.add_template_owned(key.to_string(), value) {
+                problems.push(Problem::new(name, line, format!("`{key}` is not a valid template: {e}")));
             }
         }
         if !problems.is_empty() {
@@ -339,6 +362,16 @@ impl Brand {
             opening: render("opening"),
             afsluiting: render("afsluiting"),
         }
+    }
+
+    /// The `[mail]` subject and text for one message; `context` holds the
+    /// respondent's fields and the sender (`afzender`). Plain text.
+    pub fn mail_texts(
+        &self,
+        context: &minijinja::Value,
+    ) -> std::result::Result<(String, String), minijinja::Error> {
+        let render = |key: &str| self.texts.get_template(key).and_then(|t| t.render(context));
+        Ok((render("mail.onderwerp")?, render("mail.tekst")?))
     }
 
     /// Who sends the documents, for the PDF's author: "Naam, Organisatie", or
@@ -458,6 +491,45 @@ mod tests {
         let err =
             Brand::parse("b.toml", "[afzender]\nantwoord_aan = \"nee\"\n", None).unwrap_err().to_string();
         assert!(err.contains("b.toml:2: `antwoord_aan` under [afzender] is `nee`"), "{err}");
+    }
+
+    #[test]
+    fn the_default_brand_file_shows_the_default_mail() {
+        let file = crate::files::Files::default_templates();
+        let text = String::from_utf8_lossy(file.get(DEFAULT).unwrap()).into_owned();
+        let commented: String = text
+            .lines()
+            .skip_while(|l| *l != "# [mail]")
+            .map(|l| l.strip_prefix("# ").unwrap_or(l.strip_prefix('#').unwrap_or(l)))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let shown: toml::Table = toml::from_str(&commented).unwrap();
+        assert_eq!(shown["mail"]["onderwerp"].as_str(), Some(crate::mail::DEFAULT_SUBJECT));
+        assert_eq!(shown["mail"]["tekst"].as_str(), Some(crate::mail::DEFAULT_TEXT));
+    }
+
+    #[test]
+    fn mail_texts_from_the_brand_file_or_the_default() {
+        let context =
+            minijinja::context! { naam => "Anna <b>", afzender => minijinja::context! { naam => "Marian" } };
+        let brand = Brand::parse(
+            "b.toml",
+            "[lettertypen]\ntekst = \"Inter\"\nkoppen = \"Inter\"\n[mail]\nonderwerp = \"Voor {{ naam }}\"\n",
+            None,
+        )
+        .unwrap();
+        let (subject, text) = brand.mail_texts(&context).unwrap();
+        assert_eq!(subject, "Voor Anna <b>");
+        assert!(text.starts_with("Beste Anna <b>,") && text.contains("Marian"), "{text}");
+        // A mistake in the mail's text names its line, not [lettertypen]'s `tekst`.
+        let err = Brand::parse(
+            "b.toml",
+            "[lettertypen]\ntekst = \"Inter\"\nkoppen = \"Inter\"\n\n[mail]\ntekst = \"{{ naam \"\n",
+            None,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("b.toml:6: `mail.tekst` is not a valid template"), "{err}");
     }
 
     #[test]

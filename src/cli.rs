@@ -92,8 +92,44 @@ pub enum Command {
         /// memory flat over long batches; 0 renders in this process.
         #[arg(long, value_name = "N", default_value_t = 1000)]
         reports_per_process: usize,
+        /// Also write an e-mail draft per report into OUTDIR/mail (as `handreiking mail OUTDIR` does).
+        #[arg(long)]
+        mail: bool,
         #[command(flatten)]
         sources: Sources,
+    },
+    /// E-mail each respondent their own report, after `report`: drafts to open in a mail program, or sent over SMTP.
+    Mail {
+        /// The folder `report` wrote (it reads its manifest.json), or a manifest file.
+        #[arg(value_name = "OUTDIR")]
+        dir: PathBuf,
+        /// The brand file with the sender and the [mail] texts (default: the one the reports were made with).
+        #[arg(long, value_name = "FILE")]
+        brand: Option<PathBuf>,
+        /// Send over SMTP (with --smtp) instead of writing drafts.
+        #[arg(long, requires = "smtp")]
+        send: bool,
+        /// List what would go to whom; write, connect and send nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// The mail server: HOST or HOST:PORT (port 587 with starttls, 465 with tls by default).
+        #[arg(long, value_name = "HOST[:PORT]", requires = "send")]
+        smtp: Option<String>,
+        /// How the connection is encrypted; `none` only to this machine (a test server).
+        #[arg(long, value_enum, value_name = "MODE", default_value = "starttls")]
+        tls: TlsMode,
+        /// Sign in as USER; the password comes from HANDREIKING_SMTP_PASSWORD, or is asked on a terminal.
+        #[arg(long, value_name = "USER", requires = "send")]
+        smtp_user: Option<String>,
+        /// Send at most N mails a minute (for servers that limit the rate).
+        #[arg(long, value_name = "N", requires = "send", value_parser = clap::value_parser!(u32).range(1..))]
+        per_minute: Option<u32>,
+        /// Send a blind copy of every mail to the sender (SMTP puts nothing in your Sent folder).
+        #[arg(long, requires = "send")]
+        bcc_sender: bool,
+        /// Mail rows that share an address with other rows (otherwise they are listed and skipped).
+        #[arg(long)]
+        allow_shared_address: bool,
     },
     /// Read answer sheets and report what was understood and every problem, without rendering.
     Check {
@@ -186,6 +222,26 @@ impl SheetArgs {
                 sheet: self.sheet.clone(),
             },
             mapping: self.mapping.clone(),
+        }
+    }
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum TlsMode {
+    /// A plain connection made secure with STARTTLS before anything is sent (port 587).
+    Starttls,
+    /// TLS from the start (port 465).
+    Tls,
+    /// No encryption: only to localhost, for testing.
+    None,
+}
+
+impl From<TlsMode> for handreiking::mail::Security {
+    fn from(tls: TlsMode) -> Self {
+        match tls {
+            TlsMode::Starttls => handreiking::mail::Security::StartTls,
+            TlsMode::Tls => handreiking::mail::Security::Tls,
+            TlsMode::None => handreiking::mail::Security::None,
         }
     }
 }

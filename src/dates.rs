@@ -217,9 +217,42 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
+/// Seconds since 1970 as an ISO 8601 UTC time, `2026-11-23T10:05:00Z` (for logs).
+pub fn iso_utc(secs: i64) -> String {
+    let (days, rest) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // The inverse of `days_from_civil` (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rest / 3600, rest / 60 % 60, rest % 60)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn iso_times_round_trip() {
+        for (secs, iso) in [
+            (0, "1970-01-01T00:00:00Z"),
+            (1_767_225_600, "2026-01-01T00:00:00Z"),
+            (951_782_400 + 3_723, "2000-02-29T01:02:03Z"),
+        ] {
+            assert_eq!(iso_utc(secs), iso);
+        }
+        for days in [-1000, 0, 59, 60, 10_000, 20_000] {
+            let iso = iso_utc(days * 86_400);
+            let (y, m, d) =
+                (iso[0..4].parse().unwrap(), iso[5..7].parse().unwrap(), iso[8..10].parse().unwrap());
+            assert_eq!(days_from_civil(y, m, d), days, "{iso}");
+        }
+    }
 
     #[test]
     fn month_first_tools_dates_become_iso() {

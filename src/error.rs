@@ -68,6 +68,10 @@ pub enum Error {
     /// Stopped on request (the web app's Stop button) before the work was done.
     #[error("stopped before every report was made")]
     Cancelled,
+
+    /// The mail server cannot be reached or refuses the connection or sign-in.
+    #[error("the mail server {server}: {message}")]
+    Smtp { server: String, message: String },
 }
 
 fn list(what: &str, problems: &[Problem]) -> String {

@@ -11,6 +11,7 @@ pub mod content;
 pub mod dates;
 pub mod error;
 pub mod files;
+pub mod mail;
 pub mod mapping;
 pub mod output;
 pub mod render;

@@ -26,13 +26,16 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     // A render process is stopped by its parent, which says what happened.
     let quiet = matches!(cli.command, Command::RenderProcess);
+    let mailing = matches!(cli.command, Command::Mail { .. });
     // Finished files stay; the ones being written are removed, never left half-written.
     let _ = ctrlc::set_handler(move || {
         // Writes are held first, so that no manifest appears while the render processes stop.
         let _writes = handreiking::output::abandon_writes();
         handreiking::worker::stop_processes();
         web::remove_temporary_files();
-        if !quiet {
+        if mailing {
+            messages::interrupted_mail();
+        } else if !quiet {
             messages::interrupted();
         }
         std::process::exit(EXIT_INTERRUPTED);
@@ -81,9 +84,14 @@ fn run(cli: Cli) -> Result<(), u8> {
             emit_data,
             shard,
             reports_per_process,
+            mail,
             sources,
         } => {
             let settings = settings(&sources)?;
+            if mail {
+                // A brand without a sender's address stops here, before any report is written.
+                handreiking::mail::check_sender(settings.brand.as_deref()).map_err(fail)?;
+            }
             let processes = match reports_per_process {
                 0 => None,
                 reports_each => Some(render_processes(reports_each)?),
@@ -107,7 +115,61 @@ fn run(cli: Cli) -> Result<(), u8> {
             .map_err(fail)?;
             progress.finish();
             messages::batch(&outcome, &output, started.elapsed());
-            if outcome.failed() > 0 {
+            let mut unmailed = 0;
+            if let (true, Some(manifest)) = (mail, &outcome.manifest) {
+                let options =
+                    handreiking::mail::MailOptions { brand: settings.brand.clone(), ..Default::default() };
+                let plan = handreiking::mail::plan(manifest, &options).map_err(fail)?;
+                unmailed = drafts(&plan)?;
+            }
+            if outcome.failed() > 0 || unmailed > 0 {
+                return Err(EXIT_SOME_ROWS);
+            }
+        }
+        Command::Mail {
+            dir,
+            brand,
+            send,
+            dry_run,
+            smtp,
+            tls,
+            smtp_user,
+            per_minute,
+            bcc_sender,
+            allow_shared_address,
+        } => {
+            // The server first: `--tls none` to another machine stops here, before anything is read.
+            let server = match (send, smtp) {
+                (true, Some(spec)) => {
+                    Some(handreiking::mail::SmtpServer::new(&spec, tls.into()).map_err(fail)?)
+                }
+                _ => None,
+            };
+            let options = handreiking::mail::MailOptions { brand, allow_shared_address };
+            let plan = handreiking::mail::plan(&dir, &options).map_err(fail)?;
+            let unmailed = match server {
+                _ if dry_run => messages::mail_plan(&plan, true, server.as_ref()),
+                None => drafts(&plan)?,
+                Some(server) => {
+                    messages::mail_plan(&plan, false, Some(&server));
+                    let password = match &smtp_user {
+                        Some(user) if plan.ready().next().is_some() => Some(password(user, &server)?),
+                        _ => None,
+                    };
+                    let options =
+                        handreiking::mail::SendOptions { user: smtp_user, password, per_minute, bcc_sender };
+                    let cancel = std::sync::atomic::AtomicBool::new(false);
+                    let outcome =
+                        handreiking::mail::send(&plan, &server, &options, &messages::mail_sent_one, &cancel)
+                            .map_err(fail)?;
+                    let unmailed = messages::mail_sent(&plan, &outcome, &server);
+                    if outcome.stopped.is_some() {
+                        return Err(EXIT_FAILURE);
+                    }
+                    unmailed
+                }
+            };
+            if unmailed > 0 {
                 return Err(EXIT_SOME_ROWS);
             }
         }
@@ -185,6 +247,26 @@ fn run(cli: Cli) -> Result<(), u8> {
         }
     }
     Ok(())
+}
+
+/// Writes the drafts of a mail plan and says what happened; returns the rows that get no draft.
+fn drafts(plan: &handreiking::mail::Plan) -> Result<usize, u8> {
+    messages::mail_plan(plan, false, None);
+    let drafts = handreiking::mail::write_drafts(plan).map_err(fail)?;
+    Ok(messages::drafts_written(plan, &drafts))
+}
+
+/// The SMTP password: from HANDREIKING_SMTP_PASSWORD, else asked on the terminal. Never a flag.
+fn password(user: &str, server: &handreiking::mail::SmtpServer) -> Result<handreiking::mail::Password, u8> {
+    match std::env::var("HANDREIKING_SMTP_PASSWORD") {
+        Ok(password) if !password.is_empty() => Ok(handreiking::mail::Password::new(password)),
+        _ => messages::ask_password(user, &server.name()).map(handreiking::mail::Password::new).ok_or_else(|| {
+            messages::usage(&format!(
+                "no password for `{user}`: set HANDREIKING_SMTP_PASSWORD, or run on a terminal to be asked"
+            ));
+            EXIT_USAGE
+        }),
+    }
 }
 
 /// Typesets a document from the handreiking alone and says where it went.

@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 
@@ -79,33 +79,57 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 /// The audit manifest: which report came from which answers, with what.
-#[derive(Debug, Serialize)]
+/// Read back by `handreiking mail`; fields are only ever added, so older
+/// manifests still read.
+#[derive(Debug, Serialize, Deserialize)]
 pub struct Manifest {
-    pub tool: &'static str,
-    pub version: &'static str,
+    pub tool: String,
+    pub version: String,
     /// sha256 over the content folder (paths and bytes): changes when the text changes.
     pub content_version: String,
     pub inputs: Vec<InputEntry>,
+    /// The brand file (absolute path) the reports were made with, which
+    /// `mail` uses too; none for the embedded brand.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub brand: Option<InputEntry>,
     pub shard: Option<String>,
     pub rows: Vec<RowEntry>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct InputEntry {
     pub file: String,
     pub sha256: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+impl InputEntry {
+    /// A brand file, by its absolute path, so `mail` finds it from any folder.
+    pub fn brand(path: &Path) -> InputEntry {
+        let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
+        InputEntry {
+            file: absolute.display().to_string(),
+            sha256: std::fs::read(path).ok().map(|b| sha256_hex(&b)),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, Deserialize)]
 pub struct RowEntry {
     pub file: String,
     /// Spreadsheet row (CSV) or record number (JSON).
     pub row: usize,
     pub respondent: String,
-    pub status: &'static str,
+    pub status: String,
     pub output: Option<String>,
     pub sha256: Option<String>,
     pub error: Option<String>,
+    /// The respondent's e-mail address as written in the sheet.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// The respondent's fields (naam, organisatie, datum as written, rij,
+    /// other columns), for the brand's `[mail]` texts.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub fields: std::collections::BTreeMap<String, String>,
 }
 
 impl Manifest {
@@ -147,16 +171,18 @@ impl Manifest {
                     file: r.file.clone(),
                     row: r.location.number(),
                     respondent: r.naam.clone(),
-                    status,
+                    status: status.to_string(),
                     output,
                     sha256,
                     error,
+                    email: Some(r.email.clone()).filter(|e| !e.is_empty()),
+                    fields: r.fields.clone(),
                 }
             })
             .collect();
         Manifest {
-            tool: "handreiking",
-            version: env!("CARGO_PKG_VERSION"),
+            tool: "handreiking".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
             content_version,
             inputs: inputs
                 .iter()
@@ -165,6 +191,7 @@ impl Manifest {
                     sha256: std::fs::read(p).ok().map(|b| sha256_hex(&b)),
                 })
                 .collect(),
+            brand: None,
             shard: shard.map(|(k, n)| format!("{k}/{n}")),
             rows,
         }

@@ -218,6 +218,8 @@ pub(crate) fn render_in_processes(
                 location: job.respondent.location,
                 naam: job.respondent.naam,
                 outcome: RowOutcome::Failed(message),
+                email: job.respondent.email,
+                fields: job.fields,
             };
             results.push(Rendered { row, missing: vec![], unreadable_date: None });
             progress(results.len(), total);

@@ -14,6 +14,9 @@ pub struct Respondent {
     pub naam: String,
     pub organisatie: String,
     pub datum: String,
+    /// The e-mail address as written (empty when none), for `handreiking mail`.
+    #[serde(default)]
+    pub email: String,
     /// Other columns, as (header, value).
     pub velden: Vec<(String, String)>,
     /// Question id → answer (None: unanswered).
@@ -146,7 +149,11 @@ pub fn interpret_row(
     };
     let field = |f: Field| {
         let from = |list: &[(Field, Vec<usize>)]| {
-            list.iter().find(|(g, _)| *g == f).map(|(_, cols)| joined(cols)).unwrap_or_default()
+            let value = list.iter().find(|(g, _)| *g == f).map(|(_, cols)| joined(cols)).unwrap_or_default();
+            // Microsoft Forms writes "anonymous" where it knows no address.
+            let anonymous =
+                f == Field::Email && ["anonymous", "anoniem"].contains(&value.to_lowercase().as_str());
+            if anonymous { String::new() } else { value }
         };
         let value = from(&mapping.fields);
         if value.is_empty() { from(&mapping.fallbacks) } else { value }
@@ -201,6 +208,7 @@ pub fn interpret_row(
             datum if mapping.month_first => crate::dates::month_first_to_iso(&datum).unwrap_or(datum),
             datum => datum,
         },
+        email: field(Field::Email),
         velden,
         antwoorden,
     })

@@ -224,7 +224,7 @@ pub fn detect_all(sheet: &Sheet, h: &Handreiking, file: Option<&MappingFile>) ->
     // comes first there, with `Name` for the rows that left it empty.
     let from_file =
         |field: Field| file.is_some_and(|m| m.respondent.keys().any(|k| k.to_lowercase() == field.name()));
-    for field in [Field::Naam, Field::Organisatie] {
+    for field in [Field::Naam, Field::Organisatie, Field::Email] {
         if from_file(field) {
             continue;
         }
@@ -244,6 +244,9 @@ pub fn detect_all(sheet: &Sheet, h: &Handreiking, file: Option<&MappingFile>) ->
                 let own = std::mem::replace(&mut mapping.fields[i].1, vec![col]);
                 mapping.fallbacks.push((field, own));
             }
+            // A column headed as e-mail stays first (Microsoft Forms' `Email` of
+            // signed-in respondents); the question fills in where it is empty or "anonymous".
+            Some(_) if field == Field::Email => mapping.fallbacks.push((field, vec![col])),
             Some(_) => continue,
         }
         taken.insert(col, field.name().into());
@@ -365,6 +368,10 @@ fn asks_for(field: Field, header: &str) -> bool {
                 && !any(&["project", "platform", "first", "last", "middle", "user", "file"])
         }
         Field::Organisatie => words.len() <= 10 && any(ORGANISATION),
+        Field::Email => {
+            let joined = words.join(" ");
+            words.len() <= 10 && ["e mail", "email", "mailadres"].iter().any(|w| joined.contains(w))
+        }
         Field::Datum => false,
     }
 }
@@ -628,6 +635,25 @@ mod tests {
             mapping.fields.iter().find(|(f, _)| *f == Field::Naam).map(|(_, c)| c.clone()),
             Some(vec![0])
         );
+    }
+
+    #[test]
+    fn e_mail_columns_and_questions() {
+        let h = h();
+        let email = |m: &Mapping| m.fields.iter().find(|(f, _)| *f == Field::Email).map(|(_, c)| c.clone());
+        for header in ["E-mail", "Email", "E-mailadres", "e-mailadres", "Email Address", "RecipientEmail"] {
+            let (mapping, _) = detect_all(&sheet(&["naam", header, "R1V1"], None), &h, None);
+            assert_eq!(email(&mapping), Some(vec![1]), "{header}");
+            assert!(mapping.extras.is_empty(), "{header}: not shown on the cover");
+        }
+        // Microsoft Forms' own column first, a question asking for it where that is empty.
+        let headers = ["ID", "Email", "Name", "Wat is uw e-mailadres?", "R1V1"];
+        let (mapping, _) = detect_all(&sheet(&headers, Some("Microsoft Forms")), &h, None);
+        assert_eq!(email(&mapping), Some(vec![1]));
+        assert!(mapping.fallbacks.contains(&(Field::Email, vec![3])), "{:?}", mapping.fallbacks);
+        assert!(asks_for(Field::Email, "Wat is uw e-mailadres?"));
+        assert!(asks_for(Field::Email, "Your email"));
+        assert!(!asks_for(Field::Email, "Wat is uw naam?"));
     }
 
     #[test]

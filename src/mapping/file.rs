@@ -186,6 +186,12 @@ pub fn suggestion(sheet: &Sheet, h: &Handreiking, read: &crate::answers::ReadOpt
                 let list: Vec<String> = cols.iter().map(|&c| q(&sheet.headers[c])).collect();
                 let _ = writeln!(out, "{} = [{}]", field.name(), list.join(", "));
             }
+            None if field == Field::Email => {
+                let _ = writeln!(
+                    out,
+                    "# email = \"\"   # optional: the column with the e-mail address, for `handreiking mail`"
+                );
+            }
             None => {
                 let _ =
                     writeln!(out, "# {} = \"\"   # TODO: the column with the {}", field.name(), field.name());

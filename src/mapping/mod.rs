@@ -24,16 +24,19 @@ pub enum Field {
     Naam,
     Organisatie,
     Datum,
+    /// The respondent's e-mail address, for `handreiking mail`; not shown in reports.
+    Email,
 }
 
 impl Field {
-    pub const ALL: [Field; 3] = [Field::Naam, Field::Organisatie, Field::Datum];
+    pub const ALL: [Field; 4] = [Field::Naam, Field::Organisatie, Field::Datum, Field::Email];
 
     pub fn name(self) -> &'static str {
         match self {
             Field::Naam => "naam",
             Field::Organisatie => "organisatie",
             Field::Datum => "datum",
+            Field::Email => "email",
         }
     }
 
@@ -82,6 +85,19 @@ impl Field {
                 "end date",
                 "date submitted",
                 "datum verstuurd",
+            ],
+            Field::Email => &[
+                "e-mail",
+                "email",
+                "e-mailadres",
+                "emailadres",
+                "e-mail address",
+                "email address",
+                "e-mailadres respondent",
+                "uw e-mailadres",
+                "je e-mailadres",
+                "recipientemail",
+                "recipient email",
             ],
         }
     }

@@ -150,6 +150,7 @@ fn field_label(field: Field) -> &'static str {
         Field::Naam => "Naam",
         Field::Organisatie => "Organisatie",
         Field::Datum => "Datum",
+        Field::Email => "E-mailadres",
     }
 }
 

@@ -1,0 +1,337 @@
+//! Delivering the reports by e-mail, after `report`: what goes to whom
+//! ([`plan`], from the manifest and the send log), drafts to review and send
+//! from a mail program ([`write_drafts`]), or sending over SMTP ([`send`]).
+//!
+//! Never twice and never to the wrong person: a report goes only with the
+//! mail for its own row, only while its bytes match the manifest's sha256, and
+//! the send log beside the manifest (`mail-log.jsonl`) keeps a re-run from
+//! sending what was sent, or may have been.
+
+mod address;
+mod draft;
+mod log;
+mod send;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+pub use draft::{Drafts, write_drafts};
+pub use send::{Password, Security, SendOptions, SendOutcome, SendResult, SmtpServer, send};
+
+use crate::brand::Brand;
+use crate::error::{Error, Problem, Result};
+use crate::output;
+
+/// The subject when the brand file's `[mail]` has none (minijinja, like the brand's texts).
+pub const DEFAULT_SUBJECT: &str =
+    "Uw adviesrapport bij de handreiking Digitaal samenwerken in welzijn en zorg";
+
+/// The text when the brand file's `[mail]` has none. Lines that come out empty
+/// (no sender's name, say) are dropped where they would double a blank line.
+pub const DEFAULT_TEXT: &str = r#"{% if naam %}Beste {{ naam }},{% else %}Goedendag,{% endif %}
+
+Dank u wel voor het invullen van de handreiking “Digitaal samenwerken in welzijn en zorg”{% if datum %} op {{ datum }}{% endif %}. In de bijlage vindt u uw persoonlijke adviesrapport{% if organisatie %} voor {{ organisatie }}{% endif %}: per vraag uw antwoord, het advies dat daarbij hoort en werkvormen om er samen mee aan de slag te gaan.
+
+Heeft u vragen over het advies, of wilt u een werkvorm samen uitproberen? Beantwoord dan gerust deze e-mail.
+
+Met vriendelijke groet,
+
+{{ afzender.naam }}
+{{ afzender.organisatie }}
+"#;
+
+/// The send log, beside the manifest: one JSON object per line.
+pub const LOG: &str = "mail-log.jsonl";
+
+/// The folder beside the reports that drafts are written to.
+pub const DRAFTS: &str = "mail";
+
+#[derive(Debug, Clone, Default)]
+pub struct MailOptions {
+    /// A brand file instead of the one the manifest names (the one the
+    /// reports were made with), or the embedded brand.
+    pub brand: Option<PathBuf>,
+    /// Mail rows that share an address with other rows (each gets its own report).
+    pub allow_shared_address: bool,
+}
+
+/// What goes to whom, row by row, before anything is written or sent.
+#[derive(Debug)]
+pub struct Plan {
+    pub manifest: PathBuf,
+    /// The folder of the reports (and of the manifest, the log and `mail/`).
+    pub dir: PathBuf,
+    /// The brand file the texts and the sender come from; None: the embedded brand.
+    pub brand: Option<PathBuf>,
+    /// The sender, as the From line shows it.
+    pub sender: String,
+    pub reply_to: Option<String>,
+    /// Every row of the manifest, in its order.
+    pub items: Vec<Planned>,
+    /// Lines of the send log that could not be read (a run killed mid-line).
+    pub notes: Vec<String>,
+    letter: draft::Letter,
+}
+
+impl Plan {
+    /// The rows that get a mail.
+    pub fn ready(&self) -> impl Iterator<Item = &Planned> {
+        self.items.iter().filter(|i| i.skip.is_none())
+    }
+
+    pub fn skipped(&self) -> impl Iterator<Item = &Planned> {
+        self.items.iter().filter(|i| i.skip.is_some())
+    }
+}
+
+/// One row of the manifest and what happens to it.
+#[derive(Debug, Clone)]
+pub struct Planned {
+    /// The answer sheet, as the manifest names it.
+    pub source: String,
+    /// Its row, as a spreadsheet numbers it.
+    pub row: usize,
+    pub respondent: String,
+    /// The report to attach (None when the row has none).
+    pub report: Option<PathBuf>,
+    /// The e-mail address as the sheet has it.
+    pub address: Option<String>,
+    /// The report's bytes against the manifest's sha256.
+    pub check: Check,
+    /// Why this row gets no mail; None: it does.
+    pub skip: Option<Skip>,
+    /// sha256 of the report, from the manifest.
+    pub sha256: Option<String>,
+    to: Option<lettre::Address>,
+    fields: BTreeMap<String, String>,
+}
+
+impl Planned {
+    /// The report's file name, which also names its draft and its lines in the send log.
+    pub fn report_name(&self) -> Option<String> {
+        self.report.as_ref().and_then(|p| p.file_name()).map(|n| n.to_string_lossy().into_owned())
+    }
+}
+
+/// The report's bytes against the manifest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Check {
+    /// The sha256 matches: this is the report `report` wrote for this row.
+    Same,
+    /// The file changed since `report` wrote it.
+    Changed {
+        sha256: String,
+    },
+    Missing,
+    /// The row has no report (a bad row, or rendering failed).
+    NoReport,
+}
+
+/// Why a row gets no mail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Skip {
+    /// `report` wrote no report for this row.
+    NoReport {
+        status: String,
+    },
+    NoAddress,
+    /// The address is not one: why.
+    InvalidAddress(String),
+    /// Other rows (sheet row numbers) have the same address.
+    SharedAddress {
+        rows: Vec<usize>,
+    },
+    /// The report changed (or is gone) since `report` wrote it.
+    ReportChanged,
+    ReportMissing,
+    /// The send log says it was sent.
+    Sent {
+        time: String,
+        to: String,
+        message_id: String,
+        same_report: bool,
+    },
+    /// A send was started and did not finish (interrupted, or the connection
+    /// broke): it may have arrived.
+    Uncertain {
+        time: String,
+        to: String,
+    },
+}
+
+impl std::fmt::Display for Skip {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Skip::NoReport { status } => write!(f, "no report for this row ({status} in `report`)"),
+            Skip::NoAddress => write!(f, "no e-mail address"),
+            Skip::InvalidAddress(why) => write!(f, "not an e-mail address: {why}"),
+            Skip::SharedAddress { rows } => write!(
+                f,
+                "the same address as row{} {}; each report goes only to its own respondent, so check the \
+                 address, or pass --allow-shared-address if one person should get several reports",
+                if rows.len() == 1 { "" } else { "s" },
+                rows.iter().map(|r| r.to_string()).collect::<Vec<_>>().join(", ")
+            ),
+            Skip::ReportChanged => write!(
+                f,
+                "the report changed since `report` wrote it (its sha256 differs from the manifest's); \
+                 run `report` again to make and record it"
+            ),
+            Skip::ReportMissing => write!(f, "the report is missing from the folder"),
+            Skip::Sent { time, to, same_report: true, .. } => write!(f, "sent to {to} on {time}"),
+            Skip::Sent { time, to, same_report: false, .. } => write!(
+                f,
+                "an earlier version of this report was sent to {to} on {time}; to send this one too, \
+                 remove its lines from {LOG}"
+            ),
+            Skip::Uncertain { time, to } => write!(
+                f,
+                "sending to {to} started on {time} and did not finish (interrupted, or the connection \
+                 broke), so it may have arrived; check, and to send it again remove its lines from {LOG}"
+            ),
+        }
+    }
+}
+
+/// Plans the mails for the reports in a folder (or for one manifest file):
+/// reads the manifest `report` wrote and the send log, checks every report
+/// against its sha256 and every address, and says per row what happens.
+/// Writes and sends nothing.
+pub fn plan(target: &Path, options: &MailOptions) -> Result<Plan> {
+    let manifest_path = if target.is_dir() { target.join("manifest.json") } else { target.to_owned() };
+    let dir = match manifest_path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let manifest = read_manifest(&manifest_path)?;
+    let brand_path =
+        options.brand.clone().or_else(|| manifest.brand.as_ref().map(|b| PathBuf::from(&b.file)));
+    let letter = load_letter(brand_path.as_deref())?;
+    let (log, notes) = log::SendLog::read(&dir.join(LOG))?;
+
+    let mut items: Vec<Planned> = manifest
+        .rows
+        .into_iter()
+        .map(|row| {
+            let report = row.output.as_ref().map(|name| dir.join(name));
+            let check = match (&report, &row.sha256) {
+                (Some(path), Some(want)) if row.status == "written" => match std::fs::read(path) {
+                    Ok(bytes) => match output::sha256_hex(&bytes) {
+                        got if got == *want => Check::Same,
+                        got => Check::Changed { sha256: got },
+                    },
+                    Err(_) => Check::Missing,
+                },
+                _ => Check::NoReport,
+            };
+            let to = row.email.as_deref().map(address::parse);
+            let logged = row.output.as_deref().and_then(|name| log.last(name));
+            let skip = match (&check, &to, logged.and_then(|entry| entry.skip(row.sha256.as_deref()))) {
+                (Check::NoReport, _, _) => Some(Skip::NoReport { status: row.status.clone() }),
+                (_, _, Some(logged)) => Some(logged),
+                (_, None, _) => Some(Skip::NoAddress),
+                (_, Some(Err(why)), _) => Some(Skip::InvalidAddress(why.clone())),
+                (Check::Missing, _, _) => Some(Skip::ReportMissing),
+                (Check::Changed { .. }, _, _) => Some(Skip::ReportChanged),
+                _ => None,
+            };
+            Planned {
+                source: row.file,
+                row: row.row,
+                respondent: row.respondent,
+                report,
+                address: row.email,
+                check,
+                skip,
+                sha256: row.sha256,
+                to: to.and_then(|t| t.ok()),
+                fields: row.fields,
+            }
+        })
+        .collect();
+
+    // One address on several rows is more often a copying mistake than one
+    // person with several reports: those rows wait for --allow-shared-address.
+    if !options.allow_shared_address {
+        let mut by_address: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for (i, item) in items.iter().enumerate() {
+            if let Some(to) = &item.to
+                && !matches!(item.skip, Some(Skip::NoReport { .. }))
+            {
+                by_address.entry(to.to_string().to_lowercase()).or_default().push(i);
+            }
+        }
+        for shared in by_address.values().filter(|v| v.len() > 1) {
+            for &i in shared {
+                if items[i].skip.is_none() {
+                    let rows = shared.iter().filter(|&&j| j != i).map(|&j| items[j].row).collect();
+                    items[i].skip = Some(Skip::SharedAddress { rows });
+                }
+            }
+        }
+    }
+
+    Ok(Plan {
+        manifest: manifest_path,
+        dir,
+        brand: brand_path,
+        sender: letter.from.to_string(),
+        reply_to: letter.reply_to.as_ref().map(|r| r.to_string()),
+        items,
+        notes,
+        letter,
+    })
+}
+
+/// Checks that a brand can send mail (it has a sender's address), before
+/// `report --mail` writes anything.
+pub fn check_sender(brand: Option<&Path>) -> Result<()> {
+    load_letter(brand).map(drop)
+}
+
+fn load_letter(path: Option<&Path>) -> Result<draft::Letter> {
+    let brand = match path {
+        Some(path) => Brand::load(path)?,
+        None => Brand::default_brand(&crate::files::Files::default_templates())?,
+    };
+    let name =
+        path.map(|p| p.display().to_string()).unwrap_or_else(|| "<embedded>/templates/brand.toml".into());
+    draft::Letter::new(brand, &name)
+}
+
+fn read_manifest(path: &Path) -> Result<output::Manifest> {
+    let bytes = std::fs::read(path).map_err(|source| {
+        let dir = path.parent().unwrap_or(Path::new("."));
+        let shards = std::fs::read_dir(dir)
+            .map(|entries| {
+                entries.flatten().any(|e| e.file_name().to_string_lossy().starts_with("manifest-shard-"))
+            })
+            .unwrap_or(false);
+        if shards {
+            return Error::Usage(format!(
+                "{} does not exist, but shard manifests do: combine them first (README, Batches beyond one \
+                 machine), or name one: handreiking mail {}",
+                path.display(),
+                dir.join("manifest-shard-0-of-N.json").display()
+            ));
+        }
+        if source.kind() == std::io::ErrorKind::NotFound {
+            return Error::Usage(format!(
+                "{} does not exist: `handreiking mail` reads the manifest that `handreiking report` writes \
+                 beside the reports; run report first, or name its output folder",
+                path.display()
+            ));
+        }
+        Error::Io { action: "read", path: path.to_owned(), source }
+    })?;
+    serde_json::from_slice(&bytes).map_err(|e| {
+        Error::Sheet(vec![
+            Problem::new(
+                path.display().to_string(),
+                Some(e.line()),
+                format!("not a manifest of `report`: {e}"),
+            )
+            .hint("name the folder `handreiking report` wrote, or its manifest.json"),
+        ])
+    })
+}
