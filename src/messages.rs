@@ -423,37 +423,8 @@ pub fn ask_password(user: &str, server: &str) -> Option<String> {
     if !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
         return None;
     }
-    read_hidden(&format!("password for {user} at {server}: "))
-}
-
-#[cfg(unix)]
-fn read_hidden(prompt: &str) -> Option<String> {
-    use std::io::BufRead;
-    use std::os::fd::AsRawFd;
-    let tty = std::fs::OpenOptions::new().read(true).write(true).open("/dev/tty").ok()?;
-    let fd = tty.as_raw_fd();
-    // SAFETY: termios is plain data, filled by tcgetattr on an open terminal.
-    let mut term: libc::termios = unsafe { std::mem::zeroed() };
-    if unsafe { libc::tcgetattr(fd, &mut term) } != 0 {
-        return None;
-    }
-    let saved = term;
-    term.c_lflag &= !libc::ECHO;
-    term.c_lflag |= libc::ECHONL;
-    // SAFETY: the same terminal, with a termios read from it.
-    unsafe { libc::tcsetattr(fd, libc::TCSANOW, &term) };
-    let _ = (&tty).write_all(prompt.as_bytes());
-    let mut line = String::new();
-    let read = std::io::BufReader::new(&tty).read_line(&mut line);
-    // SAFETY: as above; echo is back whatever the read gave.
-    unsafe { libc::tcsetattr(fd, libc::TCSANOW, &saved) };
-    read.ok()?;
-    Some(line.trim_end_matches(['\r', '\n']).to_string())
-}
-
-#[cfg(not(unix))]
-fn read_hidden(_prompt: &str) -> Option<String> {
-    None
+    // rpassword turns echo off (and back on) on Unix and Windows terminals alike.
+    rpassword::prompt_password(format!("password for {user} at {server}: ")).ok()
 }
 
 pub fn interrupted_mail() {

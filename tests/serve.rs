@@ -265,3 +265,38 @@ fn ending_a_session_or_stopping_the_app_deletes_every_file() {
     assert_eq!(status.code(), Some(130));
     assert!(!root.exists(), "the app's temporary folder is gone");
 }
+
+#[test]
+fn progress_is_streamed_and_a_batch_can_be_stopped_keeping_what_was_made() {
+    let server = Server::start("serve-stop", &[]);
+    let dir = scratch("serve-stop-sheet");
+    let mut csv = String::from("naam,organisatie,R1V1,R1V2,R2V1,R3V1,R4V1,R5V1\n");
+    for i in 0..300 {
+        csv.push_str(&format!("Deelnemer {i},Zorggroep {i},A,B,A,B,A,B\n"));
+    }
+    let sheet = dir.join("driehonderd.csv");
+    std::fs::write(&sheet, csv).unwrap();
+    let session = server.session();
+    server.upload_sheets(&session, &[&sheet]);
+    assert_eq!(server.post_form(&format!("{session}maken"), &[]).status, 303);
+    // The page's live progress: events until the batch is done, then `klaar`.
+    let stopped = server.post_form(&format!("{session}stoppen"), &[]);
+    assert_eq!(stopped.status, 303);
+    let events = server.get(&format!("{session}voortgang/stroom"));
+    assert!(events.content_type.starts_with("text/event-stream"), "{}", events.content_type);
+    assert!(events.text().contains("event: klaar"), "{}", events.text());
+
+    let page = server.make_reports_wait(&session);
+    assert!(page.contains("Gestopt"), "{page}");
+    // "<strong>12 rapporten gemaakt</strong>"
+    let before = page.split(" rapport").next().unwrap();
+    let digits: String =
+        before.chars().rev().take_while(char::is_ascii_digit).collect::<Vec<_>>().into_iter().rev().collect();
+    let written: usize = digits.parse().unwrap_or_else(|_| panic!("a count of reports: {page}"));
+    assert!(written < 300, "stopped before the end: {written}");
+    // What was made is downloadable, with a manifest that lists exactly that.
+    let files = unzip(&server.get(&format!("{session}rapporten.zip")).body);
+    assert_eq!(files.keys().filter(|n| n.ends_with(".pdf")).count(), written);
+    let manifest: serde_json::Value = serde_json::from_slice(&files["manifest.json"]).unwrap();
+    assert_eq!(manifest["rows"].as_array().unwrap().len(), written);
+}

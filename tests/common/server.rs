@@ -153,6 +153,15 @@ impl Server {
     pub fn make_reports(&self, session: &str, extras: &[(&str, &str)]) -> Reply {
         let started = self.post_form(&format!("{session}maken"), extras);
         assert_eq!(started.status, 303, "{}", started.text());
+        self.finished(session)
+    }
+
+    /// The progress page's text once the batch started before is done.
+    pub fn make_reports_wait(&self, session: &str) -> String {
+        self.finished(session).text()
+    }
+
+    fn finished(&self, session: &str) -> Reply {
         let start = std::time::Instant::now();
         loop {
             let page = self.get(&format!("{session}voortgang"));
