@@ -11,7 +11,7 @@ use crate::error::{Error, Problem, Result};
 use crate::mapping::{self, CellProblem, Respondent};
 use crate::render::{Engine, PdfMeta};
 use crate::sheets::{SheetOptions, stream_sheet};
-use crate::{Settings, brand, dates, load_content, output, resolve, worker};
+use crate::{Settings, brand, dates, followup, load_content, output, resolve, worker};
 
 pub struct ReportOptions {
     /// minijinja pattern for file names; `output::DEFAULT_NAME` when None.
@@ -30,6 +30,8 @@ pub struct ReportOptions {
     /// Render in child processes, each replaced after a number of reports
     /// (memory stays flat); in threads of this process when None.
     pub processes: Option<worker::Processes>,
+    /// Compare every report with the respondent's answers in an earlier measurement.
+    pub earlier: Option<followup::EarlierOptions>,
 }
 
 /// One input row's fate.
@@ -63,6 +65,8 @@ pub struct BatchOutcome {
     pub refused: bool,
     /// The audit manifest written beside the reports.
     pub manifest: Option<PathBuf>,
+    /// With `--earlier`: which respondent was compared with whom, and who not.
+    pub earlier: Option<followup::Plan>,
 }
 
 impl BatchOutcome {
@@ -87,6 +91,9 @@ pub(crate) struct Job {
     /// have written the report before it died.
     #[serde(default)]
     pub(crate) retried: bool,
+    /// The matched earlier answers, with `--earlier`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) earlier: Option<followup::Earlier>,
 }
 
 /// Where and how reports are written; the same in every renderer.
@@ -160,6 +167,12 @@ pub fn report(
 
     let (read_options, file) = options.sheets.load(&h)?;
     let in_shard = |l: Location| options.shard.is_none_or(|(k, n)| l.number() % n == k);
+    // The earlier measurement is read into a compact index and matched before
+    // anything is rendered; the new sheets are still streamed below.
+    let plan = match &options.earlier {
+        Some(earlier) => Some(followup::Plan::make(&h, earlier, inputs, &read_options, file.as_ref())?),
+        None => None,
+    };
 
     // First pass: every sheet read through once, rendering nothing, so that an
     // unreadable file, a sheet without respondents or (with --strict) a bad
@@ -249,7 +262,15 @@ pub fn report(
                 let fields = name_fields(&respondent);
                 let name = namer.name(&fields)?;
                 if in_shard(location) {
-                    let job = Job { file: file_name.to_string(), respondent, fields, name, retried: false };
+                    let earlier = plan.as_ref().and_then(|p| p.earlier_for(file_name, location));
+                    let job = Job {
+                        file: file_name.to_string(),
+                        respondent,
+                        fields,
+                        name,
+                        retried: false,
+                        earlier,
+                    };
                     // A closed queue means the renderers stopped on an error, which is returned below.
                     let _ = send.send(job);
                 }
@@ -292,6 +313,10 @@ pub fn report(
         ));
     }
     outcome.rows.sort_by(|a, b| (&a.file, a.location).cmp(&(&b.file, b.location)));
+    if let Some(plan) = plan {
+        outcome.notes.extend(plan.index.notes.iter().cloned());
+        outcome.earlier = Some(plan);
+    }
     let manifest = output::Manifest::new(inputs, &settings.content_files()?, &outcome, options.shard);
     let name = match options.shard {
         Some((k, n)) => format!("manifest-shard-{k}-of-{n}.json"),
@@ -336,7 +361,10 @@ fn render_one(
     if keep_if_same && !job.retried {
         return exists_already();
     }
-    let document = resolve::report(h, brand, &job.respondent, &job.fields);
+    let mut document = resolve::report(h, brand, &job.respondent, &job.fields);
+    if let Some(earlier) = &job.earlier {
+        followup::annotate(&mut document, earlier);
+    }
     let data = serde_json::to_vec(&document).expect("document data serialises");
     let title = document.titel.clone();
     if let Some(dir) = &target.emit_data {

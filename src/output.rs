@@ -87,6 +87,9 @@ pub struct Manifest {
     pub content_version: String,
     pub inputs: Vec<InputEntry>,
     pub shard: Option<String>,
+    /// The earlier measurement's sheets, with `--earlier`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub earlier_inputs: Option<Vec<InputEntry>>,
     pub rows: Vec<RowEntry>,
 }
 
@@ -106,6 +109,9 @@ pub struct RowEntry {
     pub output: Option<String>,
     pub sha256: Option<String>,
     pub error: Option<String>,
+    /// With `--earlier`: whom the report was compared with, or why not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub earlier: Option<crate::followup::ManifestEntry>,
 }
 
 impl Manifest {
@@ -151,6 +157,7 @@ impl Manifest {
                     output,
                     sha256,
                     error,
+                    earlier: outcome.earlier.as_ref().and_then(|p| p.manifest_entry(&r.file, r.location)),
                 }
             })
             .collect();
@@ -158,14 +165,9 @@ impl Manifest {
             tool: "handreiking",
             version: env!("CARGO_PKG_VERSION"),
             content_version,
-            inputs: inputs
-                .iter()
-                .map(|p| InputEntry {
-                    file: p.display().to_string(),
-                    sha256: std::fs::read(p).ok().map(|b| sha256_hex(&b)),
-                })
-                .collect(),
+            inputs: input_entries(inputs),
             shard: shard.map(|(k, n)| format!("{k}/{n}")),
+            earlier_inputs: outcome.earlier.as_ref().map(|p| input_entries(&p.index.inputs)),
             rows,
         }
     }
@@ -173,6 +175,16 @@ impl Manifest {
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).expect("manifest serialises") + "\n"
     }
+}
+
+fn input_entries(inputs: &[std::path::PathBuf]) -> Vec<InputEntry> {
+    inputs
+        .iter()
+        .map(|p| InputEntry {
+            file: p.display().to_string(),
+            sha256: std::fs::read(p).ok().map(|b| sha256_hex(&b)),
+        })
+        .collect()
 }
 
 /// File names for reports from a minijinja pattern over the respondent's fields,
