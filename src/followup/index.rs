@@ -94,22 +94,15 @@ fn is_address(v: &str) -> bool {
         && !v.contains(char::is_whitespace)
 }
 
-/// A row as matching sees it.
-pub(crate) enum Keyed {
-    Respondent(Respondent, Keys),
-    /// A row with cells that are not answers.
-    Bad,
-}
-
-/// Streams a sheet's rows with their keys (empty rows skipped); returns the
-/// header part with its notes.
+/// Streams a sheet's rows, each a respondent with its keys or None for a row with
+/// cells that are not answers (empty rows skipped); returns the header part with its notes.
 pub(crate) fn stream_keyed(
     h: &Handreiking,
     path: &Path,
     read: &ReadOptions,
     file: Option<&MappingFile>,
     column: Option<&str>,
-    mut each: impl FnMut(&str, Location, Keyed),
+    mut each: impl FnMut(&str, Location, Option<(Respondent, Keys)>),
 ) -> Result<Sheet> {
     let mut columns: Option<KeyColumns> = None;
     let (sheet, _, _) = stream_sheet_rows(h, path, read, file, |sheet, row, reading| {
@@ -120,9 +113,9 @@ pub(crate) fn stream_keyed(
         match reading {
             Reading::Respondent(r) => {
                 let keys = columns.keys(row, &r);
-                each(&sheet.file, row.location, Keyed::Respondent(r, keys));
+                each(&sheet.file, row.location, Some((r, keys)));
             }
-            Reading::Bad(_) => each(&sheet.file, row.location, Keyed::Bad),
+            Reading::Bad(_) => each(&sheet.file, row.location, None),
             Reading::Empty => {}
         }
         Ok(())
@@ -184,8 +177,8 @@ impl Index {
                 file.as_ref(),
                 earlier.column.as_deref(),
                 |_, location, keyed| match keyed {
-                    Keyed::Respondent(r, keys) => index.add(number, r, keys),
-                    Keyed::Bad => index.bad_rows.push((number, location)),
+                    Some((r, keys)) => index.add(number, r, keys),
+                    None => index.bad_rows.push((number, location)),
                 },
             )?;
             index.notes.extend(sheet.notes.iter().map(|n| format!("{}: {n}", sheet.file)));

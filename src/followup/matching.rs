@@ -15,7 +15,7 @@ use serde::Serialize;
 
 use super::EarlierOptions;
 use super::compare::Earlier;
-use super::index::{Index, Keyed, Keys, OldRow, stream_keyed};
+use super::index::{Index, Keys, OldRow, stream_keyed};
 use crate::answers::{Location, ReadOptions};
 use crate::content::Handreiking;
 use crate::error::Result;
@@ -90,11 +90,11 @@ impl Plan {
             let number = files.len();
             let sheet =
                 stream_keyed(h, input, read, file, column.as_deref(), |_, location, row| match row {
-                    Keyed::Respondent(r, keys) => {
+                    Some((r, keys)) => {
                         let outcome = Outcome::Unmatched { other_address: None };
                         keyed.push((NewRow { file: number, location, naam: r.naam, outcome }, keys));
                     }
-                    Keyed::Bad => bad_rows += 1,
+                    None => bad_rows += 1,
                 })?;
             files.push(sheet.file);
         }
