@@ -212,10 +212,13 @@ fn reports_show_what_moved_and_unmatched_respondents_get_a_normal_report() {
     let answers_at = overview.find(&squash("Per vraag het gegeven antwoord")).expect("answers");
     assert!(movement_at < answers_at, "the overview leads with the movement");
     // Each changed answer is marked where its advice is, with what it was.
-    assert_eq!(text.matches(&squash("Verbeterd sinds de nulmeting.")).count(), improved);
-    assert_eq!(text.matches(&squash("Weer aandacht nodig sinds de nulmeting.")).count(), slipped);
-    assert_eq!(text.matches(&squash("Nieuw beantwoord. Bij de nulmeting")).count(), new);
-    assert_eq!(text.matches(&squash("Nu niet beantwoord. Bij de nulmeting")).count(), gone);
+    let marked = |change: &str| text.matches(&squash(&format!("{change} · bij de nulmeting"))).count();
+    assert_eq!(marked("↑ verbeterd"), improved);
+    assert_eq!(marked("↓ weer aandacht nodig"), slipped);
+    assert_eq!(marked("+ nieuw beantwoord"), new);
+    assert_eq!(marked("− nu niet beantwoord"), gone);
+    // What the slipped answer was: R2V1 was B.
+    assert!(text.contains(&squash("↓ weer aandacht nodig · bij de nulmeting: B (Goed op weg)")));
 
     // Fleur has no earlier match, Kees an ambiguous one: a report without comparison.
     for name in ["Zorggroep Almere - Fleur Smit.pdf", "Zorg Noord - Kees Bakker.pdf"] {
