@@ -11,7 +11,7 @@ use crate::error::{Error, Problem, Result};
 use crate::mapping::{self, CellProblem, Respondent};
 use crate::render::{Engine, PdfMeta};
 use crate::sheets::{SheetOptions, stream_sheet};
-use crate::{Settings, brand, dates, load_content, output, resolve, worker};
+use crate::{Settings, brand, dates, followup, load_content, output, resolve, worker};
 
 pub struct ReportOptions {
     /// minijinja pattern for file names; `output::DEFAULT_NAME` when None.
@@ -33,6 +33,8 @@ pub struct ReportOptions {
     /// Set from elsewhere to stop feeding rows: the reports being made are
     /// finished, the manifest lists what was made (the web app's Stop button).
     pub cancel: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
+    /// Compare every report with the respondent's answers in an earlier measurement.
+    pub earlier: Option<followup::EarlierOptions>,
 }
 
 /// One input row's fate.
@@ -74,6 +76,8 @@ pub struct BatchOutcome {
     pub manifest: Option<PathBuf>,
     /// Stopped through `ReportOptions::cancel` before every row was rendered.
     pub cancelled: bool,
+    /// With `--earlier`: which respondent was compared with whom, and who not.
+    pub earlier: Option<followup::Plan>,
 }
 
 impl BatchOutcome {
@@ -98,6 +102,9 @@ pub(crate) struct Job {
     /// have written the report before it died.
     #[serde(default)]
     pub(crate) retried: bool,
+    /// The matched earlier answers, with `--earlier`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) earlier: Option<followup::Earlier>,
 }
 
 /// Where and how reports are written; the same in every renderer.
@@ -177,6 +184,12 @@ pub fn report(
 
     let (read_options, file) = options.sheets.load(&h)?;
     let in_shard = |l: Location| options.shard.is_none_or(|(k, n)| l.number() % n == k);
+    // The earlier measurement is read into a compact index and matched before
+    // anything is rendered; the new sheets are still streamed below.
+    let plan = match &options.earlier {
+        Some(earlier) => Some(followup::Plan::make(&h, earlier, inputs, &read_options, file.as_ref())?),
+        None => None,
+    };
 
     // First pass: every sheet read through once, rendering nothing, so that an
     // unreadable file, a sheet without respondents or (with --strict) a bad
@@ -271,7 +284,15 @@ pub fn report(
                 let fields = name_fields(&respondent);
                 let name = namer.name(&fields)?;
                 if in_shard(location) {
-                    let job = Job { file: file_name.to_string(), respondent, fields, name, retried: false };
+                    let earlier = plan.as_ref().and_then(|p| p.earlier_for(file_name, location));
+                    let job = Job {
+                        file: file_name.to_string(),
+                        respondent,
+                        fields,
+                        name,
+                        retried: false,
+                        earlier,
+                    };
                     // A closed queue means the renderers stopped on an error, which is returned below.
                     let _ = send.send(job);
                 }
@@ -317,6 +338,10 @@ pub fn report(
         ));
     }
     outcome.rows.sort_by(|a, b| (&a.file, a.location).cmp(&(&b.file, b.location)));
+    if let Some(plan) = plan {
+        outcome.notes.extend(plan.index.notes.iter().cloned());
+        outcome.earlier = Some(plan);
+    }
     let mut manifest = output::Manifest::new(inputs, &settings.content_files()?, &outcome, options.shard);
     manifest.brand = settings.brand.as_deref().map(output::InputEntry::brand);
     let name = match options.shard {
@@ -363,7 +388,14 @@ pub fn preview(
             {
                 let fields = name_fields(&respondent);
                 let name = namer.name(&fields)?;
-                first = Some(Job { file: file_name.to_string(), respondent, fields, name, retried: false });
+                first = Some(Job {
+                    file: file_name.to_string(),
+                    respondent,
+                    fields,
+                    name,
+                    retried: false,
+                    earlier: None,
+                });
             }
             Ok(())
         })?;
@@ -452,7 +484,10 @@ fn document(
     target: &Target,
     covered: bool,
 ) -> (Vec<u8>, PdfMeta) {
-    let document = resolve::report(h, brand, &job.respondent, &job.fields);
+    let mut document = resolve::report(h, brand, &job.respondent, &job.fields);
+    if let Some(earlier) = &job.earlier {
+        followup::annotate(&mut document, earlier);
+    }
     let data = serde_json::to_vec(&document).expect("document data serialises");
     let meta = PdfMeta {
         ident: format!("handreiking-report|{}|{}|{}", job.file, job.respondent.location, job.name),

@@ -58,6 +58,8 @@ pub enum Command {
         #[command(flatten)]
         sheet: SheetArgs,
         #[command(flatten)]
+        earlier: EarlierArgs,
+        #[command(flatten)]
         sources: Sources,
     },
     /// One PDF advice report per respondent of one or more answer sheets (CSV, JSON or workbook).
@@ -82,6 +84,8 @@ pub enum Command {
         force: bool,
         #[command(flatten)]
         sheet: SheetArgs,
+        #[command(flatten)]
+        earlier: EarlierArgs,
         /// Also write each report's template data (JSON) into DIR.
         #[arg(long, value_name = "DIR")]
         emit_data: Option<PathBuf>,
@@ -137,6 +141,8 @@ pub enum Command {
         inputs: Vec<PathBuf>,
         #[command(flatten)]
         sheet: SheetArgs,
+        #[command(flatten)]
+        earlier: EarlierArgs,
         #[command(flatten)]
         sources: Sources,
     },
@@ -223,6 +229,34 @@ impl SheetArgs {
             },
             mapping: self.mapping.clone(),
         }
+    }
+}
+
+/// A follow-up measurement: the earlier one to compare with (report, check, group).
+#[derive(Args, Clone, Default)]
+pub struct EarlierArgs {
+    /// The answer sheet of the earlier measurement (the nulmeting) to compare with (repeatable).
+    #[arg(long = "earlier", value_name = "OLD")]
+    pub earlier: Vec<PathBuf>,
+    /// A mapping file for the earlier sheet (--mapping is for the new one).
+    #[arg(long, value_name = "FILE", requires = "earlier")]
+    pub earlier_mapping: Option<PathBuf>,
+    /// A column both measurements have (a participant code) that matches respondents
+    /// whom neither e-mail address nor name and organisation match.
+    #[arg(long = "match", value_name = "COLUMN", requires = "earlier")]
+    pub column: Option<String>,
+}
+
+impl EarlierArgs {
+    pub fn options(&self) -> Option<handreiking::followup::EarlierOptions> {
+        (!self.earlier.is_empty()).then(|| handreiking::followup::EarlierOptions {
+            inputs: self.earlier.clone(),
+            sheets: handreiking::SheetOptions {
+                read: Default::default(),
+                mapping: self.earlier_mapping.clone(),
+            },
+            column: self.column.clone(),
+        })
     }
 }
 

@@ -71,6 +71,25 @@ pub fn shown(s: &str) -> String {
     dutch(s).unwrap_or_else(|| s.to_string())
 }
 
+/// The days a measurement took, as a Dutch reader writes them: `12 maart 2026`,
+/// `12–14 maart 2026`, `28 februari – 3 maart 2026`, `30 december 2025 – 2 januari
+/// 2026`, from the first to the last date that can be read; empty when none can.
+pub fn span<'a>(dates: impl IntoIterator<Item = &'a str>) -> String {
+    let mut days = dates.into_iter().filter_map(read).map(|r| (r.year, r.month, r.day));
+    let Some(first) = days.next() else { return String::new() };
+    let ((y0, m0, d0), (y1, m1, d1)) = days.fold((first, first), |(lo, hi), d| (lo.min(d), hi.max(d)));
+    let month = |m: i64| MONTHS[(m - 1) as usize];
+    if (y0, m0, d0) == (y1, m1, d1) {
+        format!("{d0} {} {y0}", month(m0))
+    } else if (y0, m0) == (y1, m1) {
+        format!("{d0}–{d1} {} {y0}", month(m0))
+    } else if y0 == y1 {
+        format!("{d0} {} – {d1} {} {y0}", month(m0), month(m1))
+    } else {
+        format!("{d0} {} {y0} – {d1} {} {y1}", month(m0), month(m1))
+    }
+}
+
 /// A date that is given but cannot be read (and so is shown as written).
 pub fn unreadable(s: &str) -> bool {
     !s.trim().is_empty() && read(s).is_none()
@@ -325,6 +344,16 @@ mod tests {
         ] {
             assert_eq!(dutch(text).as_deref(), Some(want), "{text:?}");
         }
+    }
+
+    #[test]
+    fn the_days_of_a_measurement() {
+        assert_eq!(span(["2026-03-12", "12-3-2026 10:00"]), "12 maart 2026");
+        assert_eq!(span(["2026-03-14", "2026-03-12", "volgende week", ""]), "12–14 maart 2026");
+        assert_eq!(span(["2026-03-03", "28-2-2026"]), "28 februari – 3 maart 2026");
+        assert_eq!(span(["2026-01-02", "2025-12-30"]), "30 december 2025 – 2 januari 2026");
+        assert_eq!(span(["morgen", ""]), "");
+        assert_eq!(span([]), "");
     }
 
     #[test]

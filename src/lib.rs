@@ -11,6 +11,7 @@ pub mod content;
 pub mod dates;
 pub mod error;
 pub mod files;
+pub mod followup;
 pub mod mail;
 pub mod mapping;
 pub mod output;
@@ -216,26 +217,38 @@ pub struct GroupOutcome {
     /// Rows left out because of bad cells.
     pub bad_rows: usize,
     pub problems: Vec<String>,
+    /// With `--earlier`: which respondent took part both times.
+    pub earlier: Option<followup::Plan>,
 }
 
-/// `handreiking group`: one report for the whole group of respondents.
+/// `handreiking group`: one report for the whole group of respondents; with
+/// `earlier`, set against an earlier measurement.
 pub fn group(
     settings: &Settings,
     inputs: &[PathBuf],
     options: &SheetOptions,
     names: bool,
+    earlier: Option<&followup::EarlierOptions>,
     output: &Path,
 ) -> Result<GroupOutcome> {
     let h = load_content(settings)?;
     let brand = settings.brand()?;
     let (read, file) = options.load(&h)?;
+    let plan = earlier.map(|e| followup::Plan::make(&h, e, inputs, &read, file.as_ref())).transpose()?;
     let mut respondents = vec![];
+    // The sheet each respondent came from, as messages name it (for matching).
+    let mut sheets: Vec<String> = vec![];
     let mut bad_rows = 0;
     let mut problems = vec![];
     for input in inputs {
         stream_sheet(&h, input, &read, file.as_ref(), |name, _, reading| {
             match reading {
-                mapping::Reading::Respondent(r) => respondents.push(r),
+                mapping::Reading::Respondent(r) => {
+                    respondents.push(r);
+                    if plan.is_some() {
+                        sheets.push(name.to_string());
+                    }
+                }
                 mapping::Reading::Bad(ps) => {
                     bad_rows += 1;
                     problems.extend(ps.iter().map(|p| format!("{name}: {p}")));
@@ -252,7 +265,10 @@ pub fn group(
             "no respondents to count",
         )]));
     }
-    let document = resolve::group(&h, &brand, &respondents, names);
+    let mut document = resolve::group(&h, &brand, &respondents, names);
+    if let Some(plan) = &plan {
+        followup::annotate_group(&mut document, plan, sheets.iter().map(String::as_str).zip(&respondents));
+    }
     let engine = settings.engine(&brand)?;
     let data = serde_json::to_vec(&document).expect("document data serialises");
     let shown: String = if names {
@@ -278,5 +294,6 @@ pub fn group(
         respondents: respondents.len(),
         bad_rows,
         problems,
+        earlier: plan,
     })
 }

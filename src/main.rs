@@ -64,10 +64,12 @@ fn run(cli: Cli) -> Result<(), u8> {
         Command::Cards { output, sources } => {
             handout(&settings(&sources)?, handreiking::Handout::Cards, true, &output)?;
         }
-        Command::Group { inputs, output, names, sheet, sources } => {
+        Command::Group { inputs, output, names, sheet, earlier, sources } => {
             let settings = settings(&sources)?;
             let options = sheet.options();
-            let outcome = handreiking::group(&settings, &inputs, &options, names, &output).map_err(fail)?;
+            let earlier = earlier.options();
+            let outcome = handreiking::group(&settings, &inputs, &options, names, earlier.as_ref(), &output)
+                .map_err(fail)?;
             messages::group(&outcome);
             if outcome.bad_rows > 0 {
                 return Err(EXIT_SOME_ROWS);
@@ -81,6 +83,7 @@ fn run(cli: Cli) -> Result<(), u8> {
             strict,
             force,
             sheet,
+            earlier,
             emit_data,
             shard,
             reports_per_process,
@@ -106,6 +109,7 @@ fn run(cli: Cli) -> Result<(), u8> {
                 shard,
                 processes,
                 cancel: None,
+                earlier: earlier.options(),
             };
             let started = std::time::Instant::now();
             let progress = messages::Progress::new();
@@ -179,9 +183,25 @@ fn run(cli: Cli) -> Result<(), u8> {
             let text = handreiking::suggest_mapping(&settings, &input, &options).map_err(fail)?;
             messages::raw(&text);
         }
-        Command::Check { inputs, sheet, sources } => {
+        Command::Check { inputs, sheet, earlier, sources } => {
             let settings = settings(&sources)?;
             let options = sheet.options();
+            if let Some(earlier) = earlier.options() {
+                let checked =
+                    handreiking::followup::check(&settings, &inputs, &options, &earlier).map_err(fail)?;
+                let bad = messages::check(&checked.handreiking, &checked.new);
+                messages::earlier_heading(&earlier.inputs);
+                let old_bad = messages::check(&checked.handreiking, &checked.old);
+                let ambiguous = messages::matching(&checked.plan);
+                if checked.new.iter().chain(&checked.old).any(|s| s.respondents == 0 && s.bad_row_count == 0)
+                {
+                    return Err(EXIT_UNREADABLE);
+                }
+                if bad + old_bad + ambiguous > 0 {
+                    return Err(EXIT_SOME_ROWS);
+                }
+                return Ok(());
+            }
             let (h, sheets) = handreiking::check(&settings, &inputs, &options).map_err(fail)?;
             let bad = messages::check(&h, &sheets);
             if sheets.iter().any(|s| s.respondents == 0 && s.bad_row_count == 0) {

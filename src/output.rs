@@ -93,6 +93,9 @@ pub struct Manifest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub brand: Option<InputEntry>,
     pub shard: Option<String>,
+    /// The earlier measurement's sheets, with `--earlier`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub earlier_inputs: Option<Vec<InputEntry>>,
     pub rows: Vec<RowEntry>,
 }
 
@@ -130,6 +133,10 @@ pub struct RowEntry {
     /// other columns), for the brand's `[mail]` texts.
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub fields: std::collections::BTreeMap<String, String>,
+    /// With `--earlier`: whom the report was compared with, or why not (written
+    /// for the reader; `mail`, which reads manifests back, has no use for it).
+    #[serde(skip_deserializing, skip_serializing_if = "Option::is_none")]
+    pub earlier: Option<crate::followup::ManifestEntry>,
 }
 
 impl Manifest {
@@ -177,6 +184,7 @@ impl Manifest {
                     error,
                     email: Some(r.email.clone()).filter(|e| !e.is_empty()),
                     fields: r.fields.clone(),
+                    earlier: outcome.earlier.as_ref().and_then(|p| p.manifest_entry(&r.file, r.location)),
                 }
             })
             .collect();
@@ -184,15 +192,10 @@ impl Manifest {
             tool: "handreiking".into(),
             version: env!("CARGO_PKG_VERSION").into(),
             content_version,
-            inputs: inputs
-                .iter()
-                .map(|p| InputEntry {
-                    file: p.display().to_string(),
-                    sha256: std::fs::read(p).ok().map(|b| sha256_hex(&b)),
-                })
-                .collect(),
+            inputs: input_entries(inputs),
             brand: None,
             shard: shard.map(|(k, n)| format!("{k}/{n}")),
+            earlier_inputs: outcome.earlier.as_ref().map(|p| input_entries(&p.index.inputs)),
             rows,
         }
     }
@@ -200,6 +203,16 @@ impl Manifest {
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).expect("manifest serialises") + "\n"
     }
+}
+
+fn input_entries(inputs: &[std::path::PathBuf]) -> Vec<InputEntry> {
+    inputs
+        .iter()
+        .map(|p| InputEntry {
+            file: p.display().to_string(),
+            sha256: std::fs::read(p).ok().map(|b| sha256_hex(&b)),
+        })
+        .collect()
 }
 
 /// File names for reports from a minijinja pattern over the respondent's fields,

@@ -8,8 +8,8 @@ use serde::Serialize;
 use crate::brand::{Brand, BrandView};
 use crate::content::markdown::{Block, Inline, ref_ids, visit_inlines_mut};
 use crate::content::{Antwoord, Handreiking, Labels, Letter, Werkvorm};
-use crate::dates;
 use crate::mapping::Respondent;
+use crate::{dates, followup};
 
 /// The one JSON document `blank.typ` receives at `/data.json`.
 #[derive(Debug, Serialize)]
@@ -51,6 +51,9 @@ pub struct Report {
     pub reflecties: Vec<ReflectieKeuze>,
     /// The werkvormen the chosen advice refers to, each once.
     pub werkvormen: Vec<Werkvorm>,
+    /// The movement since the earlier measurement (`report --earlier`); left out otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vervolg: Option<followup::Vervolg>,
 }
 
 /// What every document shows of the handreiking itself.
@@ -111,6 +114,9 @@ pub struct VraagKeuze {
     /// None: unanswered.
     pub antwoord: Option<Letter>,
     pub advies: Option<Antwoord>,
+    /// The earlier answer and how it moved (`report --earlier`); left out otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub eerder: Option<followup::Eerder>,
 }
 
 /// `fields` fill the brand's personal texts ("Beste {{ naam }}"); their `datum`
@@ -148,6 +154,7 @@ pub fn report(
                         tekst: v.tekst.clone(),
                         antwoord,
                         advies: advies.cloned(),
+                        eerder: None,
                     }
                 })
                 .collect(),
@@ -200,6 +207,7 @@ pub fn report(
         samenvatting,
         reflecties,
         werkvormen,
+        vervolg: None,
     }
 }
 
@@ -280,6 +288,9 @@ pub struct Group {
     pub verdeeld: Vec<String>,
     pub reflecties: Vec<GroepReflectie>,
     pub werkvormen: Vec<Werkvorm>,
+    /// The earlier measurement and the movement since (`group --earlier`); left out otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vervolg: Option<followup::GroepVervolg>,
 }
 
 #[derive(Debug, Serialize)]
@@ -305,6 +316,9 @@ pub struct GroepVraag {
     pub advies: Option<Antwoord>,
     /// Names per answer, only with `--names`.
     pub namen: Option<Namen>,
+    /// The earlier spread (`group --earlier`); left out otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub eerder: Option<followup::GroepEerder>,
 }
 
 #[derive(Debug, Serialize, Default)]
@@ -365,6 +379,7 @@ pub fn group(h: &Handreiking, brand: &Brand, respondents: &[Respondent], names: 
                         gelijk: a == b && a > 0,
                         advies: advies.cloned(),
                         namen: names.then_some(namen),
+                        eerder: None,
                     }
                 })
                 .collect(),
@@ -402,5 +417,6 @@ pub fn group(h: &Handreiking, brand: &Brand, respondents: &[Respondent], names: 
         verdeeld: verdeeld.iter().map(|q| q.id.clone()).collect(),
         reflecties,
         werkvormen,
+        vervolg: None,
     }
 }

@@ -89,16 +89,26 @@ pub fn stream_sheet(
     file: Option<&mapping::MappingFile>,
     mut each: impl FnMut(&str, Location, mapping::Reading) -> Result<()>,
 ) -> Result<(Sheet, Mapping, mapping::Tally)> {
+    stream_sheet_rows(h, path, options, file, |sheet, row, reading| each(&sheet.file, row.location, reading))
+}
+
+/// [`stream_sheet`] with the header part and each row's own cells beside what the
+/// row was read as: for what identifies a respondent over two measurements
+/// (`followup`), which may be a column no report shows.
+pub(crate) fn stream_sheet_rows(
+    h: &Handreiking,
+    path: &Path,
+    options: &ReadOptions,
+    file: Option<&mapping::MappingFile>,
+    mut each: impl FnMut(&Sheet, &answers::Row, mapping::Reading) -> Result<()>,
+) -> Result<(Sheet, Mapping, mapping::Tally)> {
     let (mut sheet, mut rows) = answers::open(path, options, &question_columns(h, file))?;
     let mapping = mapping::detect(&sheet, h, file)?;
     let mut tally = mapping::Tally::default();
     for row in rows.by_ref() {
         let row = row?;
-        each(
-            &sheet.file,
-            row.location,
-            mapping::interpret_row(&row, &sheet.headers, &mapping, h, &mut tally),
-        )?;
+        let reading = mapping::interpret_row(&row, &sheet.headers, &mapping, h, &mut tally);
+        each(&sheet, &row, reading)?;
     }
     sheet.notes.extend(rows.notes());
     Ok((sheet, mapping, tally))

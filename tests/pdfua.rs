@@ -83,3 +83,15 @@ fn the_group_report_the_handreiking_and_the_handouts_pass_pdfua() {
     run_ok(&["cards", "-o", &out("cards.pdf")]);
     check_all(&dir, 5);
 }
+
+#[test]
+fn follow_up_reports_and_group_report_pass_pdfua() {
+    let dir = scratch("pdfua-earlier");
+    let new = examples().join("vervolgmeting.csv");
+    let old = examples().join("nulmeting.csv");
+    let (new, old) = (new.to_str().unwrap(), old.to_str().unwrap());
+    // The reports compared with the nulmeting, and the one of a respondent without an earlier match.
+    run_ok(&["report", new, "--earlier", old, "-o", dir.to_str().unwrap()]);
+    run_ok(&["group", new, "--earlier", old, "-o", dir.join("group.pdf").to_str().unwrap()]);
+    check_all(&dir, 5);
+}

@@ -7,7 +7,7 @@
 //! the send log beside the manifest (`mail-log.jsonl`) keeps a re-run from
 //! sending what was sent, or may have been.
 
-mod address;
+pub(crate) mod address;
 mod draft;
 mod log;
 mod send;

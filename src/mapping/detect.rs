@@ -9,7 +9,7 @@ use crate::content::Handreiking;
 use crate::error::{Error, Problem, Result};
 
 /// The column whose header (any header row) is `name`, ignoring case and spaces around.
-fn column_named(sheet: &Sheet, name: &str) -> Option<usize> {
+pub(crate) fn column_named(sheet: &Sheet, name: &str) -> Option<usize> {
     let want = name.trim().to_lowercase();
     (0..sheet.headers.len()).find(|&c| sheet.header_texts(c).iter().any(|t| t.trim().to_lowercase() == want))
 }

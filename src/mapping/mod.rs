@@ -15,6 +15,7 @@ pub use cells::{
     CellProblem, Interpreted, Reading, Respondent, Tally, interpret, interpret_row, letter, letter_mapped,
     normalise,
 };
+pub(crate) use detect::column_named;
 pub use detect::{detect, detect_all, id_in_header, question_id, similarity, unique_name};
 pub use file::{AnswerEntry, MappingFile, OneOrMany, QuestionValues, Source, suggestion};
 

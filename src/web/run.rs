@@ -67,6 +67,7 @@ pub fn report_options(
         shard: None,
         processes: app.options.processes.clone(),
         cancel,
+        earlier: None,
     }
 }
 
@@ -149,7 +150,14 @@ fn make_all(
     if wanted(&extras.groep) {
         status("Groepsrapport maken…");
         let file = "groepsrapport.pdf";
-        match handreiking::group(&app.settings, inputs, &sheets, extras.namen.is_some(), &out.join(file)) {
+        match handreiking::group(
+            &app.settings,
+            inputs,
+            &sheets,
+            extras.namen.is_some(),
+            None,
+            &out.join(file),
+        ) {
             Ok(_) => made.push(("Groepsrapport", file.to_string())),
             Err(e) => error = Some(e.to_string()),
         }
