@@ -1,7 +1,7 @@
 //! Sessions: one per browser tab that starts at `/`, behind an unguessable id
 //! in the address, each with its own temporary folder. Uploaded files are
-//! stored under a numbered folder with a cleaned-up name; the name the user
-//! gave is only ever shown, never used as a path.
+//! stored as `bestanden/<n>/bestand.<ext>`; the name the user gave is only
+//! ever shown (messages that name the stored file show it instead).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -24,7 +24,7 @@ pub struct Sessions {
 pub struct Upload {
     /// The name the user's file had, for showing only.
     pub name: String,
-    /// Where it is stored: `<session>/bestanden/<n>/<clean name>`.
+    /// Where it is stored: `<session>/bestanden/<n>/bestand.<ext>`.
     pub path: PathBuf,
 }
 
@@ -52,7 +52,7 @@ impl Session {
         self.uploads += 1;
         let folder = self.dir.join("bestanden").join(self.uploads.to_string());
         std::fs::create_dir_all(&folder)?;
-        let path = folder.join(clean_name(name));
+        let path = folder.join(stored_name(name));
         std::fs::write(&path, bytes)?;
         Ok(Upload { name: shown_name(name), path })
     }
@@ -187,23 +187,17 @@ fn shown_name(name: &str) -> String {
     if base.is_empty() { "bestand".into() } else { base }
 }
 
-/// A file name made only of safe characters (letters, digits, space, `._-()`),
-/// so that the stored file keeps its extension and messages stay readable.
-fn clean_name(name: &str) -> String {
-    let shown = shown_name(name);
-    let clean: String =
-        shown.chars().map(|c| if c.is_alphanumeric() || " ._-()".contains(c) { c } else { '_' }).collect();
-    let clean = clean.trim_matches(|c: char| c == '.' || c == ' ');
-    let clean: String = if clean.chars().count() > 100 {
-        // Keep the extension: it tells a workbook from a CSV file.
-        let ext: String =
-            Path::new(clean).extension().map(|e| e.to_string_lossy().into_owned()).unwrap_or_default();
-        let stem: String = clean.chars().take(90).collect();
-        if ext.is_empty() { stem } else { format!("{stem}.{}", ext.chars().take(8).collect::<String>()) }
-    } else {
-        clean.to_string()
-    };
-    if clean.is_empty() { "bestand".into() } else { clean }
+/// The name an upload is stored under: `bestand` with the extension of the
+/// user's name when it is one of the answer formats (the file is read for what
+/// it is anyway), so nothing of the user's name reaches the file system.
+fn stored_name(name: &str) -> String {
+    const KNOWN: [&str; 11] =
+        ["csv", "tsv", "txt", "json", "xlsx", "xlsm", "xls", "xlsb", "ods", "toml", "sav"];
+    let ext = Path::new(&shown_name(name)).extension().map(|e| e.to_string_lossy().to_lowercase());
+    match ext {
+        Some(ext) if KNOWN.contains(&ext.as_str()) => format!("bestand.{ext}"),
+        _ => "bestand".into(),
+    }
 }
 
 #[cfg(test)]
@@ -212,12 +206,11 @@ mod tests {
 
     #[test]
     fn names_are_never_paths() {
-        assert_eq!(clean_name("../../etc/passwd"), "passwd");
-        assert_eq!(clean_name("C:\\Users\\x\\antwoorden.xlsx"), "antwoorden.xlsx");
-        assert_eq!(clean_name(".."), "bestand");
-        assert_eq!(clean_name("a<b>|c?.csv"), "a_b__c_.csv");
-        assert_eq!(clean_name("Enquête 2026.xlsx"), "Enquête 2026.xlsx");
-        assert!(clean_name(&"x".repeat(300)).chars().count() <= 100);
+        assert_eq!(stored_name("../../etc/passwd"), "bestand");
+        assert_eq!(stored_name("C:\\Users\\x\\Antwoorden.XLSX"), "bestand.xlsx");
+        assert_eq!(stored_name("a<b>|c?.csv"), "bestand.csv");
+        assert_eq!(stored_name("rapport.pdf"), "bestand");
+        assert_eq!(shown_name("C:\\Users\\x\\Enquête 2026.xlsx"), "Enquête 2026.xlsx");
         assert!(valid_id(&new_id()));
         assert_ne!(new_id(), new_id());
     }

@@ -23,15 +23,15 @@ export SOURCE_DATE_EPOCH=1767225600
 command -v "$TYPST" >/dev/null || { echo "no typst CLI: install it with cargo install typst-cli --version 0.15.1 --locked, or set TYPST"; exit 2; }
 [ -x /usr/bin/time ] || { echo "needs GNU time (/usr/bin/time): apt-get install time"; exit 2; }
 command -v pgrep >/dev/null || { echo "needs ps and pgrep: apt-get install procps"; exit 2; }
-cargo build --release --quiet
 cargo build --release --quiet --example make_workbooks
-BIN=target/release/handreiking
+# BIN=path/to/handreiking measures another build (an earlier version, say).
+if [ -z "${BIN:-}" ]; then cargo build --release --quiet; BIN=target/release/handreiking; fi
 rm -rf "$WORK"; mkdir -p "$WORK"
 
 # N synthetic respondents with random answers (fixed seed, so runs compare).
 sheet() {
-  awk -v n="$1" 'BEGIN {
-    srand(42);
+  awk -v n="$1" -v seed="${2:-42}" 'BEGIN {
+    srand(seed);
     printf "naam,organisatie,datum,R1V1,R1V2,R1V3,R2V1,R2V2,R3V1,R3V2,R4V1,R4V2,R4V3,R5V1,R5V2\n";
     for (i = 1; i <= n; i++) {
       printf "Respondent %d,Organisatie %d,2026-03-%02d", i, (i % 37) + 1, (i % 28) + 1;
@@ -96,6 +96,16 @@ printf "%-34s %8s %10s %9s %12s\n" "(a) handreiking report" "$a_wall" "$(rate "$
 printf "%-34s %8s %10s %9s %12s\n" "(b) typst compile x$N, -P $JOBS" "$b_wall" "$(rate "$N" "$b_wall")" "$b_cpu" "$((b_mem / 1024))"
 echo "throughput ratio (a)/(b): $(awk -v a="$a_wall" -v b="$b_wall" 'BEGIN { printf "%.2f", b / a }')x"
 echo "CPU per report: (a) $(awk -v c="$a_cpu" -v n="$N" 'BEGIN { printf "%.1f", 1000 * c / n }') ms, (b) $(awk -v c="$b_cpu" -v n="$N" 'BEGIN { printf "%.1f", 1000 * c / n }') ms"
+
+# (c) the same batch compared with an earlier measurement (same respondents, other answers).
+if "$BIN" report --help | grep -q -- --earlier; then
+  sheet "$N" 7 > "$WORK/earlier.csv"
+  read -r c_wall c_cpu c_mem < <(measure "$BIN" report "$WORK/sheet.csv" --earlier "$WORK/earlier.csv" -o "$WORK/c" --force)
+  [ "$(ls "$WORK/c"/*.pdf | wc -l)" = "$N" ] || { echo "expected $N follow-up reports"; exit 1; }
+  printf "%-34s %8s %10s %9s %12s\n" "(c) report --earlier" "$c_wall" "$(rate "$N" "$c_wall")" "$c_cpu" "$((c_mem / 1024))"
+  echo "--earlier vs without: wall $(awk -v a="$a_wall" -v c="$c_wall" 'BEGIN { printf "%+.0f%%", 100 * (c / a - 1) }'), CPU $(awk -v a="$a_cpu" -v c="$c_cpu" 'BEGIN { printf "%+.0f%%", 100 * (c / a - 1) }')"
+  rm -rf "$WORK/c"
+fi
 
 # Growth: N=200 against N=BIG.
 read -r s_wall s_cpu s_mem < <(measure "$BIN" report "$WORK/sheet-200.csv" -o "$WORK/small" --force)
