@@ -178,13 +178,8 @@ pub async fn upload(
         return upload_failed(&app, &shared, "", StatusCode::PAYLOAD_TOO_LARGE);
     }
     let mut session = shared.lock().unwrap();
-    if session.running() {
-        return choose_page(
-            &app,
-            &session,
-            Some("Er worden nog rapporten gemaakt; wacht tot dat klaar is of stop het eerst."),
-            StatusCode::CONFLICT,
-        );
+    if let Some(page) = busy(&app, &session) {
+        return page;
     }
     if received.is_empty() {
         return choose_page(
@@ -212,6 +207,14 @@ pub async fn upload(
     Redirect::to(&format!("/s/{id}/controleren")).into_response()
 }
 
+/// While a batch runs, its files and mapping stay as they are.
+fn busy(app: &App, session: &Session) -> Option<Response> {
+    session.running().then(|| {
+        let message = "Er worden nog rapporten gemaakt; wacht tot dat klaar is of stop het eerst.";
+        choose_page(app, session, Some(message), StatusCode::CONFLICT)
+    })
+}
+
 fn upload_failed(app: &App, shared: &Shared, detail: &str, status: StatusCode) -> Response {
     let session = shared.lock().unwrap();
     let message = if status == StatusCode::PAYLOAD_TOO_LARGE {
@@ -232,13 +235,8 @@ pub async fn remove_file(
     Path((_, which)): Path<(String, String)>,
 ) -> Response {
     let mut session = shared.lock().unwrap();
-    if session.running() {
-        return choose_page(
-            &app,
-            &session,
-            Some("Er worden nog rapporten gemaakt; wacht tot dat klaar is of stop het eerst."),
-            StatusCode::CONFLICT,
-        );
+    if let Some(page) = busy(&app, &session) {
+        return page;
     }
     let removed = match which.as_str() {
         "koppeling" => session.mapping.take(),
@@ -285,6 +283,9 @@ pub async fn save_mapping(
 ) -> Response {
     let (sheets, mapping, dir) = {
         let session = shared.lock().unwrap();
+        if let Some(page) = busy(&app, &session) {
+            return page;
+        }
         (session.sheets.clone(), session.mapping.clone(), session.dir.clone())
     };
     let worker = app.clone();
