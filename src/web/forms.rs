@@ -136,7 +136,7 @@ fn file_view(
         view["problems"] = guesses.into_iter().chain(others).collect();
     }
     view["open_form"] = (!inspection.problems.is_empty() || !unknown.is_empty()).into();
-    view["form"] = choices(h, sheet, mapping, &unknown);
+    view["form"] = choices(h, sheet, mapping, file, &unknown);
     view
 }
 
@@ -200,7 +200,13 @@ fn column_options(sheet: &Sheet, selected: &str, suggested: Option<usize>) -> Ve
 }
 
 /// The drop-downs of the check page, with what is used now selected.
-fn choices(h: &Handreiking, sheet: &Sheet, mapping: &Mapping, unknown: &[(String, usize)]) -> Value {
+fn choices(
+    h: &Handreiking,
+    sheet: &Sheet,
+    mapping: &Mapping,
+    file: Option<&MappingFile>,
+    unknown: &[(String, usize)],
+) -> Value {
     let joined = |cols: &[usize]| cols.iter().map(usize::to_string).collect::<Vec<_>>().join("+");
     let fields: Vec<Value> = Field::ALL
         .into_iter()
@@ -223,13 +229,27 @@ fn choices(h: &Handreiking, sheet: &Sheet, mapping: &Mapping, unknown: &[(String
     let questions: Vec<Value> = h
         .vragen()
         .map(|(_, v)| {
-            let current = mapping.questions.iter().find(|q| q.id == v.id).map(|q| q.col.to_string());
+            let found = mapping.questions.iter().find(|q| q.id == v.id);
+            let declared = file.and_then(|f| f.questions.get(&v.id));
             let guess = mapping.unmatched.iter().find(|(id, _)| *id == v.id).and_then(|(_, g)| g.map(|(c, _)| c));
             let needs_choice = guess.is_some();
-            let selected = current.clone().unwrap_or_else(|| "auto".into());
+            // What detection found stays detection's ("auto", not written to the
+            // mapping file); what the mapping file says stays in it.
+            let selected = match (declared, found) {
+                (Some(name), _) if name.trim().is_empty() => String::new(),
+                (_, Some(q)) if q.how == How::File => q.col.to_string(),
+                _ => "auto".into(),
+            };
+            let auto = match found {
+                Some(q) if q.how != How::File => {
+                    format!("automatisch: {}: {}", column_letter(q.col), short(&sheet.headers[q.col], 60))
+                }
+                _ if needs_choice => "— kies een kolom —".into(),
+                _ => "— automatisch (geen kolom gevonden) —".into(),
+            };
             let mut options = vec![
-                json!({ "value": "auto", "label": if needs_choice { "— kies een kolom —" } else { "— automatisch —" }, "selected": selected == "auto" }),
-                json!({ "value": "", "label": "geen kolom: telt als niet beantwoord", "selected": false }),
+                json!({ "value": "auto", "label": auto, "selected": selected == "auto" }),
+                json!({ "value": "", "label": "geen kolom: telt als niet beantwoord", "selected": selected.is_empty() }),
             ];
             options.extend(column_options(sheet, &selected, guess));
             json!({ "id": v.id, "text": short(&v.tekst, 90), "needs_choice": needs_choice, "options": options })
