@@ -154,8 +154,17 @@ pub struct Values {
 }
 
 fn short(s: &str) -> String {
+    shorten(s, 60)
+}
+
+/// A header or text on one line, cut to at most `max` characters with "…".
+pub fn shorten(s: &str, max: usize) -> String {
     let one: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
-    if one.chars().count() > 60 { one.chars().take(57).collect::<String>() + "…" } else { one }
+    if one.chars().count() > max {
+        one.chars().take(max.saturating_sub(3)).collect::<String>() + "…"
+    } else {
+        one
+    }
 }
 
 /// Spreadsheet column letters: 0 → A, 26 → AA.

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use handreiking::answers::{ReadOptions, Sheet};
 use handreiking::content::Handreiking;
 use handreiking::mapping::{
-    AnswerEntry, Field, How, Mapping, MappingFile, OneOrMany, column_letter, unique_name,
+    AnswerEntry, Field, How, Mapping, MappingFile, OneOrMany, column_letter, shorten, unique_name,
 };
 use serde_json::{Value, json};
 
@@ -71,7 +71,7 @@ fn file_view(
     view["missing"] = mapping
         .unmatched
         .iter()
-        .filter_map(|(id, _)| h.vraag(id).map(|v| json!({ "id": id, "text": short(&v.tekst, 70) })))
+        .filter_map(|(id, _)| h.vraag(id).map(|v| json!({ "id": id, "text": shorten(&v.tekst, 70) })))
         .collect();
     let mut unknown = vec![];
     if inspection.problems.is_empty() {
@@ -93,7 +93,7 @@ fn file_view(
                     .iter()
                     .map(|q| {
                         let [a, b, open] = checked.answers.get(&q.id).copied().unwrap_or_default();
-                        let text = h.vraag(&q.id).map(|v| short(&v.tekst, 70)).unwrap_or_default();
+                        let text = h.vraag(&q.id).map(|v| shorten(&v.tekst, 70)).unwrap_or_default();
                         json!({ "id": q.id, "text": text, "a": a, "b": b, "open": open })
                     })
                     .collect();
@@ -123,7 +123,7 @@ fn file_view(
                 Some(format!(
                     "Voor vraag {id} lijkt kolom {} (“{}”) er het meest op, voor {:.0}%: te onzeker om zonder u te kiezen.",
                     column_letter(col),
-                    short(&sheet.headers[col], 60),
+                    shorten(&sheet.headers[col], 60),
                     score * 100.0
                 ))
             })
@@ -138,11 +138,6 @@ fn file_view(
     view["open_form"] = (!inspection.problems.is_empty() || !unknown.is_empty()).into();
     view["form"] = choices(h, sheet, mapping, file, &unknown);
     view
-}
-
-fn short(s: &str, max: usize) -> String {
-    let one: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
-    if one.chars().count() > max { one.chars().take(max - 1).collect::<String>() + "…" } else { one }
 }
 
 fn field_label(field: Field) -> &'static str {
@@ -168,21 +163,21 @@ fn columns(h: &Handreiking, sheet: &Sheet, mapping: &Mapping) -> Value {
                     How::Id => "vraagnummer in de kop".to_string(),
                     How::Text { score, part: None } => format!("tekst lijkt {:.0}% op de vraag", score * 100.0),
                     How::Text { score, part: Some(part) } => {
-                        format!("tekst lijkt {:.0}% op de vraag, in “{}”", score * 100.0, short(part, 50))
+                        format!("tekst lijkt {:.0}% op de vraag, in “{}”", score * 100.0, shorten(part, 50))
                     }
                 };
-                let text = h.vraag(&q.id).map(|v| short(&v.tekst, 50)).unwrap_or_default();
+                let text = h.vraag(&q.id).map(|v| shorten(&v.tekst, 50)).unwrap_or_default();
                 (format!("vraag {}: {text}", q.id), how)
             } else if let Some((id, Some((_, score)))) =
                 mapping.unmatched.iter().find(|(_, guess)| guess.is_some_and(|(col, _)| col == c))
             {
                 (format!("misschien vraag {id}"), format!("alleen een gok: {:.0}%", score * 100.0))
             } else if let Some((label, _)) = mapping.extras.iter().find(|(_, cols)| cols.contains(&c)) {
-                (format!("getoond op het rapport als “{}”", short(label, 40)), String::new())
+                (format!("getoond op het rapport als “{}”", shorten(label, 40)), String::new())
             } else {
                 ("niet gebruikt".to_string(), String::new())
             };
-            json!({ "letter": column_letter(c), "header": short(&sheet.headers[c], 80), "meaning": meaning, "how": how })
+            json!({ "letter": column_letter(c), "header": shorten(&sheet.headers[c], 80), "meaning": meaning, "how": how })
         })
         .collect()
 }
@@ -190,7 +185,7 @@ fn columns(h: &Handreiking, sheet: &Sheet, mapping: &Mapping) -> Value {
 fn column_options(sheet: &Sheet, selected: &str, suggested: Option<usize>) -> Vec<Value> {
     (0..sheet.headers.len())
         .map(|c| {
-            let mut label = format!("{}: {}", column_letter(c), short(&sheet.headers[c], 70));
+            let mut label = format!("{}: {}", column_letter(c), shorten(&sheet.headers[c], 70));
             if suggested == Some(c) {
                 label.push_str(" (lijkt er het meest op)");
             }
@@ -217,7 +212,7 @@ fn choices(
                 let cols = mapping.fields.iter().find(|(f, _)| *f == field).map(|(_, c)| c.clone()).unwrap_or_default();
                 let label = cols
                     .iter()
-                    .map(|&c| format!("{}: {}", column_letter(c), short(&sheet.headers[c], 30)))
+                    .map(|&c| format!("{}: {}", column_letter(c), shorten(&sheet.headers[c], 30)))
                     .collect::<Vec<_>>()
                     .join(" + ");
                 options.push(json!({ "value": current, "label": label, "selected": true }));
@@ -242,7 +237,7 @@ fn choices(
             };
             let auto = match found {
                 Some(q) if q.how != How::File => {
-                    format!("automatisch: {}: {}", column_letter(q.col), short(&sheet.headers[q.col], 60))
+                    format!("automatisch: {}: {}", column_letter(q.col), shorten(&sheet.headers[q.col], 60))
                 }
                 _ if needs_choice => "— kies een kolom —".into(),
                 _ => "— automatisch (geen kolom gevonden) —".into(),
@@ -252,7 +247,7 @@ fn choices(
                 json!({ "value": "", "label": "geen kolom: telt als niet beantwoord", "selected": selected.is_empty() }),
             ];
             options.extend(column_options(sheet, &selected, guess));
-            json!({ "id": v.id, "text": short(&v.tekst, 90), "needs_choice": needs_choice, "options": options })
+            json!({ "id": v.id, "text": shorten(&v.tekst, 90), "needs_choice": needs_choice, "options": options })
         })
         .collect();
     let values: Vec<Value> = unknown.iter().map(|(v, n)| json!({ "value": v, "count": n })).collect();
@@ -337,14 +332,24 @@ pub fn mapping_from_choices(
     Ok(Upload { name: "koppeling.toml".into(), path })
 }
 
-/// Whether reports can be made: how many respondents there are, and the
-/// first one's report (made once, then kept in the session).
+/// What the report page shows before the batch: how many respondents get a
+/// report, and the first one's report. Made once per set of files and mapping.
+#[derive(Clone)]
+pub struct Ready {
+    pub respondents: usize,
+    pub preview: Arc<handreiking::Preview>,
+}
+
+/// Whether reports can be made, and the preview (the session's, when it has one).
 pub fn ready(
     app: &App,
     sheets: &[PathBuf],
     mapping: Option<&Upload>,
-    cached: Option<Arc<handreiking::Preview>>,
-) -> Result<(usize, Arc<handreiking::Preview>), String> {
+    cached: Option<Ready>,
+) -> Result<Ready, String> {
+    if let Some(ready) = cached {
+        return Ok(ready);
+    }
     let options = sheet_options(mapping);
     let (_, checked) = handreiking::check(&app.settings, sheets, &options).map_err(|e| e.to_string())?;
     let respondents: usize = checked.iter().map(|s| s.respondents).sum();
@@ -354,12 +359,9 @@ pub fn ready(
                 .into(),
         );
     }
-    if let Some(preview) = cached {
-        return Ok((respondents, preview));
-    }
     let report = super::run::report_options(app, options, None);
     match handreiking::preview(&app.settings, sheets, &report, 1.0, 2) {
-        Ok(Some(preview)) => Ok((respondents, Arc::new(preview))),
+        Ok(Some(preview)) => Ok(Ready { respondents, preview: Arc::new(preview) }),
         Ok(None) => Err("Geen enkele rij kan een rapport worden.".into()),
         Err(e) => Err(e.to_string()),
     }

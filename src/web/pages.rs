@@ -347,8 +347,9 @@ pub async fn reports(State(app): State<Arc<App>>, Found { id, session: shared }:
         blocking(move || forms::ready(&worker, &sheets, mapping.as_ref(), cached)).await.and_then(|r| r);
     let mut session = shared.lock().unwrap();
     let view = match made {
-        Ok((respondents, preview)) => {
-            session.preview = Some(preview.clone());
+        Ok(ready) => {
+            session.preview = Some(ready.clone());
+            let (respondents, preview) = (ready.respondents, ready.preview);
             let (width, height) = forms::png_size(preview.pages.first().map(Vec::as_slice).unwrap_or(&[]));
             json!({
                 "respondents": respondents,
@@ -374,14 +375,14 @@ pub async fn preview_page(
     Path((_, page)): Path<(String, usize)>,
 ) -> Response {
     let preview = shared.lock().unwrap().preview.clone();
-    match preview.and_then(|p| p.pages.get(page.wrapping_sub(1)).cloned()) {
+    match preview.and_then(|r| r.preview.pages.get(page.wrapping_sub(1)).cloned()) {
         Some(png) => ([(header::CONTENT_TYPE, "image/png")], png).into_response(),
         None => not_found(State(app)).await,
     }
 }
 
 pub async fn preview_pdf(State(app): State<Arc<App>>, Found { session: shared, .. }: Found) -> Response {
-    let preview = shared.lock().unwrap().preview.clone();
+    let preview = shared.lock().unwrap().preview.clone().map(|r| r.preview);
     match preview {
         Some(p) => (
             [

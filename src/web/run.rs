@@ -368,11 +368,9 @@ fn href(id: &str, file: &str) -> String {
     format!("/s/{id}/bestand/{}", percent(file))
 }
 
+/// Percent-encoded for a URL path or an RFC 5987 file name: all but letters, digits and `-._~`.
 fn percent(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+    use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+    const KEEP: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+    utf8_percent_encode(s, KEEP).to_string()
 }

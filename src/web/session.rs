@@ -34,8 +34,9 @@ pub struct Session {
     pub sheets: Vec<Upload>,
     /// The mapping file in use: uploaded, or made from the choices on the check page.
     pub mapping: Option<Upload>,
-    /// The first respondent's report, made once for the current files and mapping.
-    pub preview: Option<Arc<handreiking::Preview>>,
+    /// The respondents' count and the first one's report, made once for the
+    /// current files and mapping.
+    pub preview: Option<super::forms::Ready>,
     pub batch: Option<Arc<BatchRun>>,
     last_seen: Instant,
     uploads: usize,
