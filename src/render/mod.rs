@@ -23,6 +23,9 @@ pub use world::DocWorld;
 /// The fixed virtual path the templates read their data from.
 pub const DATA_PATH: &str = "/data.json";
 
+/// Memoised layout unused for this many documents is dropped (see `typeset`).
+const EVICT_AFTER: usize = 30;
+
 pub struct Engine {
     library: LazyHash<Library>,
     book: LazyHash<FontBook>,
@@ -186,9 +189,13 @@ impl Engine {
             document.info_mut().description = Some(subject.as_str().into());
         }
         let out = then(&world, &document);
-        // Memoised layouts of other documents are of no use to the next one
-        // (their data differ), so keep memory flat.
-        typst::comemo::evict(10);
+        // Drop what the last 30 documents did not use. Reports share much of their
+        // layout with recent ones (the same advice, answer rows, dates), so a longer
+        // window is faster and a shorter one leaner; render processes are recycled,
+        // so memory stays bounded either way. Measured on 400 reports (2 runs each):
+        // 10 took 12.0 s at 142 MB per process, 30 took 10.0 s at 203 MB, 50 took
+        // 9.5 s at 265 MB.
+        typst::comemo::evict(EVICT_AFTER);
         out
     }
 
