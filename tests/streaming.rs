@@ -8,6 +8,18 @@ use std::io::Write;
 
 use common::{bin, scratch};
 
+/// A streamed read stays within a quarter of the file's size above what `check`
+/// takes for a four-row sheet (`baseline`); reading it whole takes several times its size.
+fn assert_streamed(peak: u64, baseline: u64, size: u64, what: &str) {
+    assert!(
+        peak < baseline + size / 4,
+        "check took {} MB for a {} MB {what} ({} MB for four rows)",
+        peak >> 20,
+        size >> 20,
+        baseline >> 20
+    );
+}
+
 /// The largest resident set any finished child of this process had, in bytes.
 fn peak_child_memory() -> u64 {
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
@@ -65,14 +77,7 @@ fn a_long_sheet_is_checked_in_bounded_memory() {
     assert!(stdout.contains("row 1001, column R5V2"), "{stdout}");
 
     // Reading the file whole would take several times its size.
-    let peak = peak_child_memory();
-    assert!(
-        peak < baseline + size / 4,
-        "check took {} MB for a {} MB sheet ({} MB for four rows)",
-        peak >> 20,
-        size >> 20,
-        baseline >> 20
-    );
+    assert_streamed(peak_child_memory(), baseline, size, "sheet");
 
     // The same for a JSON array of respondents (parsed whole, it took 25 times its size).
     let path = dir.join("lang.json");
@@ -103,12 +108,5 @@ fn a_long_sheet_is_checked_in_bounded_memory() {
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(stdout.contains(&format!("{json_rows} respondent(s) ready")), "{stdout}");
     // The largest child so far: the JSON sheet's check, or the CSV's before it.
-    let peak_json = peak_child_memory();
-    assert!(
-        peak_json < baseline + json_size / 4,
-        "check took {} MB for a {} MB JSON sheet ({} MB for four rows)",
-        peak_json >> 20,
-        json_size >> 20,
-        baseline >> 20
-    );
+    assert_streamed(peak_child_memory(), baseline, json_size, "JSON sheet");
 }
