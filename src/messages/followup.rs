@@ -1,0 +1,173 @@
+//! The follow-up measurement (`--earlier`): who was compared with whom, who
+//! was not and why, as `check` shows it and as a batch sums it up.
+
+use std::io::Write;
+
+use super::quoted;
+
+/// A respondent as messages show it: "row 5 (Anouk de Vries)", with the file
+/// when a measurement has more than one.
+pub(super) fn who(
+    files: &[String],
+    file: usize,
+    location: handreiking::answers::Location,
+    naam: &str,
+) -> String {
+    let file = if files.len() > 1 { format!("{}: ", files[file]) } else { String::new() };
+    let naam = if naam.is_empty() { String::new() } else { format!(" ({naam})") };
+    format!("{file}{location}{naam}")
+}
+
+fn key(key: &handreiking::followup::Key) -> String {
+    use handreiking::followup::Key;
+    match key {
+        Key::Email => "by e-mail address".into(),
+        Key::Name => "by name and organisation".into(),
+        Key::Column(column) => format!("by the column {}", quoted(column)),
+    }
+}
+
+/// Why a new respondent was not compared although it fits: the rows involved.
+pub(super) fn ambiguity(plan: &handreiking::followup::Plan, row: &handreiking::followup::NewRow) -> String {
+    use handreiking::followup::Outcome;
+    let Outcome::Ambiguous { key: k, old, others } = &row.outcome else { return String::new() };
+    let earlier = rows(
+        &plan.index.files,
+        old.iter().map(|&o| (plan.index.rows[o as usize].file, plan.index.rows[o as usize].location)),
+    );
+    if others.is_empty() {
+        return format!("fits earlier {earlier}, {}", key(k));
+    }
+    let new: Vec<String> = others
+        .iter()
+        .map(|&i| {
+            let r = &plan.rows[i];
+            who(&plan.files, r.file, r.location, &r.naam)
+        })
+        .collect();
+    let verb = if new.len() == 1 { "fits" } else { "fit" };
+    format!("fits earlier {earlier}, which {} {verb} too, {}", and(&new), key(k))
+}
+
+/// "row 8", "rows 6 and 7"; each with its file when a measurement has more than one.
+fn rows(files: &[String], rows: impl Iterator<Item = (usize, handreiking::answers::Location)>) -> String {
+    use handreiking::answers::Location;
+    let rows: Vec<(usize, Location)> = rows.collect();
+    let same_kind = rows.iter().all(|(_, l)| matches!(l, Location::Row(_)))
+        || rows.iter().all(|(_, l)| matches!(l, Location::Record(_)));
+    if files.len() == 1 && rows.len() > 1 && same_kind {
+        let numbers: Vec<String> = rows.iter().map(|(_, l)| l.number().to_string()).collect();
+        let noun = if matches!(rows[0].1, Location::Row(_)) { "rows" } else { "records" };
+        return format!("{noun} {}", and(&numbers));
+    }
+    and(&rows.iter().map(|&(f, l)| who(files, f, l, "")).collect::<Vec<_>>())
+}
+
+/// "rows 3 and 8", "row 3, row 5 and row 8".
+fn and(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// After a batch with --earlier: who was compared, and who was not and why.
+pub(super) fn earlier_summary(outcome: &handreiking::BatchOutcome) {
+    use handreiking::followup::Outcome;
+    let Some(plan) = &outcome.earlier else { return };
+    let mut compared = 0;
+    let mut alone = vec![];
+    let mut ambiguous = vec![];
+    for row in &outcome.rows {
+        if !matches!(row.outcome, handreiking::RowOutcome::Written { .. }) {
+            continue;
+        }
+        match plan.row(&row.file, row.location) {
+            Some(new) if matches!(new.outcome, Outcome::Matched { .. }) => compared += 1,
+            Some(new) if matches!(new.outcome, Outcome::Ambiguous { .. }) => ambiguous.push(new),
+            Some(new) => alone.push(new),
+            None => {}
+        }
+    }
+    eprintln!("{compared} report(s) compared with the earlier measurement ({})", plan.index.files.join(", "));
+    if !alone.is_empty() {
+        eprintln!("{} report(s) without an earlier match (a report without comparison):", alone.len());
+        for new in &alone {
+            eprintln!("  {}", who(&plan.files, new.file, new.location, &new.naam));
+        }
+    }
+    if !ambiguous.is_empty() {
+        eprintln!(
+            "{} report(s) not compared because the match is ambiguous (never guessed):",
+            ambiguous.len()
+        );
+        for new in &ambiguous {
+            eprintln!("  {}: {}", who(&plan.files, new.file, new.location, &new.naam), ambiguity(plan, new));
+        }
+    }
+    let gone = plan.only_earlier().len();
+    if gone > 0 {
+        eprintln!("{gone} respondent(s) of the earlier measurement have no match in the new one");
+    }
+    if !alone.is_empty() || !ambiguous.is_empty() || gone > 0 {
+        eprintln!(
+            "hint: `handreiking check NEW --earlier OLD` shows the matching row by row; --match COLUMN \
+             matches on a column both sheets have (a participant code)"
+        );
+    }
+}
+
+/// Before the earlier measurement's part of `check --earlier`.
+pub fn earlier_heading(inputs: &[std::path::PathBuf]) {
+    let files: Vec<String> = inputs.iter().map(|p| p.display().to_string()).collect();
+    out!("\nearlier measurement (--earlier {}):", files.join(", "));
+}
+
+/// What `check --earlier` shows of the matching; returns the number of ambiguous new rows.
+pub fn matching(plan: &handreiking::followup::Plan) -> usize {
+    use handreiking::followup::Outcome;
+    let old = |o: u32| {
+        let r = &plan.index.rows[o as usize];
+        who(&plan.index.files, r.file, r.location, &r.naam)
+    };
+    let new = |r: &handreiking::followup::NewRow| who(&plan.files, r.file, r.location, &r.naam);
+    out!("\nmatching {} with the earlier {}:", plan.files.join(", "), plan.index.files.join(", "));
+    let matched: Vec<_> = plan.matched().collect();
+    out!("  matched: {}", matched.len());
+    for (r, _, k) in &matched {
+        let Outcome::Matched { old: o, .. } = r.outcome else { continue };
+        out!("    {} ← earlier {}, {}", new(r), old(o), key(k));
+    }
+    let only_new: Vec<_> = plan.only_new().collect();
+    out!("  only in the new measurement (a report without comparison): {}", only_new.len());
+    for r in &only_new {
+        out!("    {}", new(r));
+        if let Outcome::Unmatched { other_address: Some(o) } = r.outcome {
+            out!("      not earlier {}: same name and organisation, but another e-mail address", old(o));
+        }
+    }
+    let only_old = plan.only_earlier();
+    out!("  only in the earlier measurement: {}", only_old.len());
+    for r in &only_old {
+        out!("    earlier {}", who(&plan.index.files, r.file, r.location, &r.naam));
+    }
+    let ambiguous: Vec<_> = plan.ambiguous().collect();
+    if !ambiguous.is_empty() {
+        out!("  ambiguous, not compared (a match is never guessed): {}", ambiguous.len());
+        for r in &ambiguous {
+            out!("    {}: {}", new(r), ambiguity(plan, r));
+        }
+        out!(
+            "  hint: make these respondents unique: an e-mail column in both sheets, or a code column \
+             both have with --match COLUMN"
+        );
+    }
+    for (file, location) in &plan.index.bad_rows {
+        out!(
+            "  note: earlier {} has cells that are not answers; it is left out of the comparison",
+            who(&plan.index.files, *file, *location, "")
+        );
+    }
+    ambiguous.len()
+}
