@@ -1,5 +1,13 @@
 //! Detection: which column is which question or respondent field, from the
-//! mapping file first, then question ids, then the question's text.
+//! mapping file first, then question ids (`ids`), then the question's text
+//! (`text`, also a grid's row). The respondent's fields come from their
+//! headers or from questions asking for them (`fields`); survey tools' own
+//! columns are neither (`tools`).
+
+mod fields;
+mod ids;
+mod text;
+mod tools;
 
 use std::collections::BTreeMap;
 
@@ -7,6 +15,12 @@ use super::{Field, How, Mapping, MappingFile, QuestionColumn, column_letter, sho
 use crate::answers::Sheet;
 use crate::content::Handreiking;
 use crate::error::{Error, Problem, Result};
+
+use fields::{NAME_PAIRS, asks_for};
+pub use ids::{id_in_header, question_id};
+pub use text::similarity;
+use text::{MARGIN, Match, STRONG, WEAK, best_match, better_elsewhere};
+use tools::is_tool_column;
 
 /// The column whose header (any header row) is `name`, ignoring case and spaces around.
 pub(crate) fn column_named(sheet: &Sheet, name: &str) -> Option<usize> {
@@ -269,281 +283,11 @@ pub fn detect_all(sheet: &Sheet, h: &Handreiking, file: Option<&MappingFile>) ->
     (mapping, problems)
 }
 
-const STRONG: f64 = 0.8;
-const WEAK: f64 = 0.55;
-const MARGIN: f64 = 0.05;
-
-fn better_elsewhere(scores: &[(String, Vec<Match>)], id: &str, col: usize, score: f64) -> bool {
-    scores.iter().any(|(other, ranked)| other != id && ranked.iter().any(|m| m.col == col && m.score > score))
-}
-
-/// How well a column's header matches a question's text, and in which part.
-struct Match {
-    col: usize,
-    score: f64,
-    /// The part of the header that matched, when not the whole (a grid's row).
-    part: Option<String>,
-}
-
-/// The best match of a question's text with any header row of a column, or
-/// any part of one: a grid's row (`Title [row]`, `Title - row`, `Title.row`)
-/// holds the question's text only in a part.
-fn best_match(col: usize, texts: &[&str], question: &str) -> Match {
-    let mut best = Match { col, score: 0.0, part: None };
-    for text in texts {
-        for (i, part) in parts(text).into_iter().enumerate() {
-            let score = similarity(part, question);
-            if score > best.score {
-                best = Match { col, score, part: (i > 0).then(|| part.trim().to_string()) };
-            }
-        }
-    }
-    best
-}
-
-/// A header, then the parts a grid or matrix question puts a row's text in:
-/// the bracketed end (Google Forms: `Title [row]`), and what stands before
-/// and after a separator (Qualtrics: `Title - row`; Microsoft Forms:
-/// `Title.row`; `Title: row`). Bounded, so an odd header costs little.
-fn parts(header: &str) -> Vec<&str> {
-    let mut parts = vec![header];
-    let trimmed = header.trim_end();
-    if let Some(inner) = trimmed.strip_suffix(']')
-        && let Some(open) = inner.rfind('[')
-    {
-        parts.push(&inner[open + 1..]);
-        parts.push(&inner[..open]);
-    }
-    const SEPARATORS: [&str; 7] = [" - ", " – ", " — ", ": ", ". ", ".", " | "];
-    for sep in SEPARATORS {
-        for (at, _) in header.match_indices(sep).take(4) {
-            let (before, after) = (&header[..at], &header[at + sep.len()..]);
-            // A dot between digits or inside a word is no separator ("1.1", "e.g").
-            if sep == "."
-                && (after.starts_with(|c: char| !c.is_uppercase())
-                    || before.ends_with(|c: char| c.is_ascii_digit()))
-            {
-                continue;
-            }
-            parts.push(before);
-            parts.push(after);
-        }
-    }
-    parts.retain(|p| !p.trim().is_empty());
-    parts
-}
-
 fn missing_column(sheet: &Sheet, m: &MappingFile, key: &str, name: &str) -> Problem {
     let known: Vec<String> = sheet.headers.iter().take(12).map(|h| format!("`{}`", short(h))).collect();
     m.problem(key, format!("`{key}` names the column `{name}`, which {} does not have", sheet.file)).hint(
         format!("the columns are {}{}", known.join(", "), if sheet.headers.len() > 12 { ", …" } else { "" }),
     )
-}
-
-/// Survey tools' first and last name columns, joined into the name.
-const NAME_PAIRS: [[&str; 2]; 3] =
-    [["RecipientFirstName", "RecipientLastName"], ["First Name", "Last Name"], ["Voornaam", "Achternaam"]];
-
-/// Whether a header is a question asking for a respondent's name or
-/// organisation: short, with the word for it, and not about the other field.
-fn asks_for(field: Field, header: &str) -> bool {
-    let words = words(header);
-    let words: Vec<&str> = words.split(' ').collect();
-    let any = |list: &[&str]| words.iter().any(|w| list.contains(w));
-    const ORGANISATION: &[&str] = &[
-        "organisatie",
-        "organisation",
-        "organization",
-        "werkgever",
-        "bedrijf",
-        "instelling",
-        "company",
-        "employer",
-    ];
-    match field {
-        Field::Naam => {
-            words.len() <= 8
-                && any(&["naam", "name"])
-                && !any(ORGANISATION)
-                && !any(&["project", "platform", "first", "last", "middle", "user", "file"])
-        }
-        Field::Organisatie => words.len() <= 10 && any(ORGANISATION),
-        Field::Email => {
-            let joined = words.join(" ");
-            words.len() <= 10 && ["e mail", "email", "mailadres"].iter().any(|w| joined.contains(w))
-        }
-        Field::Datum => false,
-    }
-}
-
-/// Bookkeeping columns of survey tools, not worth showing in a report.
-fn is_tool_column(header: &str) -> bool {
-    let h = header.trim().to_lowercase();
-    const TOOL: &[&str] = &[
-        "id",
-        "#",
-        "respondentid",
-        "collectorid",
-        "responseid",
-        "response id",
-        "response_id",
-        "_id",
-        "_uuid",
-        "_index",
-        "_status",
-        "_submitted_by",
-        "_validation_status",
-        "_notes",
-        "_tags",
-        "meta/instanceid",
-        "__version__",
-        "start date",
-        "startdate",
-        "start date (utc)",
-        "begintijd",
-        "start time",
-        "landed_at",
-        "network id",
-        "lastpage",
-        "startlanguage",
-        "seed",
-        "ipaddress",
-        "ip address",
-        "progress",
-        "status",
-        "finished",
-        "duration (in seconds)",
-        "distributionchannel",
-        "userlanguage",
-        "locationlatitude",
-        "locationlongitude",
-        "externalreference",
-        "response type",
-        "tags",
-        "ending",
-        "stage date (utc)",
-        "tijd van laatste wijziging",
-        "last modified time",
-        "recipientemail",
-        "e-mail",
-        "email",
-        "e-mailadres",
-        // KoboToolbox's metadata.
-        "start",
-        "end",
-        "today",
-        "deviceid",
-        "username",
-        "audit",
-        // LimeSurvey's full-text headings, English and Dutch.
-        "response id",
-        "last page",
-        "start language",
-        "date started",
-        "date last action",
-        "antwoord id",
-        "laatste pagina",
-        "starttaal",
-        "datum gestart",
-        "datum laatste actie",
-        "total points",
-        "quiz feedback",
-        "grade posted time",
-        "totaal aantal punten",
-        "feedback voor de quiz",
-        "tijdstip van publicatie van cijfer",
-    ];
-    // Microsoft Forms quizzes, in English and Dutch.
-    const QUIZ: &[&str] = &["points - ", "feedback - ", "punten - ", "feedback voor "];
-    TOOL.contains(&h.as_str())
-        || QUIZ.iter().any(|q| h.starts_with(q))
-        || Field::Datum.headers().contains(&h.as_str())
-        || h.starts_with("_gps")
-        || h.starts_with("meta/")
-        || h.starts_with("custom data")
-}
-
-/// A question id in a header: the whole header (`R1V1`, `1.1`), its last path
-/// segment (Kobo's `reflectie1/R1V1`), or an `R1V1` token inside the text.
-pub fn id_in_header(header: &str) -> Option<String> {
-    if let Some(id) = question_id(header) {
-        return Some(id);
-    }
-    if let Some(last) = header.rsplit('/').next().filter(|l| l.len() < header.len())
-        && let Some(id) = question_id(last)
-    {
-        return Some(id);
-    }
-    header
-        .split(|c: char| !c.is_alphanumeric())
-        .find(|t| t.len() >= 4 && t.to_uppercase().starts_with('R') && t.to_uppercase().contains('V'))
-        .and_then(question_id)
-}
-
-/// How alike a header and a question text are (0–1), ignoring numbering,
-/// punctuation, case and line breaks; small typos cost little.
-pub fn similarity(header: &str, question: &str) -> f64 {
-    let a = strip_numbering(&words(header));
-    let b = words(question);
-    if a.is_empty() || b.is_empty() {
-        return 0.0;
-    }
-    if a == b {
-        return 1.0;
-    }
-    // A header that holds the whole question plus a little more ("… (kies A of B)").
-    if a.contains(&b) && b.len() * 10 >= a.len() * 7 {
-        return 0.95;
-    }
-    let (la, lb) = (a.chars().count(), b.chars().count());
-    // The length difference alone bounds the score: skip the quadratic work when it cannot matter.
-    let bound = 1.0 - la.abs_diff(lb) as f64 / la.max(lb) as f64;
-    if bound < WEAK {
-        return bound;
-    }
-    strsim::normalized_levenshtein(&a, &b)
-}
-
-fn words(s: &str) -> String {
-    s.to_lowercase()
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-/// "1 ", "12 ", "vraag 3 ", "q4 ", "r1v1 " in front of a header's text.
-fn strip_numbering(s: &str) -> String {
-    let mut rest = s;
-    loop {
-        let (first, tail) = rest.split_once(' ').unwrap_or((rest, ""));
-        let numbering = first.chars().all(|c| c.is_ascii_digit())
-            || question_id(first).is_some()
-            || ((first.starts_with('q') || first.starts_with('v'))
-                && first[1..].chars().all(|c| c.is_ascii_digit())
-                && first.len() > 1)
-            || first == "vraag"
-            || first == "question";
-        if numbering && !tail.is_empty() {
-            rest = tail;
-        } else {
-            return rest.to_string();
-        }
-    }
-}
-
-/// `R1V1`, `r1v1`, `R1-V1`, `R1.V1`, `1.1`, `1-1` → `R1V1`.
-pub fn question_id(header: &str) -> Option<String> {
-    let s: String = header.trim().to_uppercase().chars().filter(|c| !c.is_whitespace()).collect();
-    let s = s.strip_prefix('R').unwrap_or(&s);
-    let split = s.find(|c: char| !c.is_ascii_digit())?;
-    let (r, rest) = s.split_at(split);
-    let rest = rest.trim_start_matches(['-', '.', '_', ':']);
-    let rest = rest.strip_prefix('V').unwrap_or(rest);
-    if r.is_empty() || rest.is_empty() || !rest.chars().all(|c| c.is_ascii_digit()) {
-        return None;
-    }
-    Some(format!("R{}V{}", r.parse::<u32>().ok()?, rest.parse::<u32>().ok()?))
 }
 
 #[cfg(test)]
@@ -562,23 +306,6 @@ mod tests {
             layout,
             rows: vec![],
             notes: vec![],
-        }
-    }
-
-    #[test]
-    fn question_ids_in_their_usual_spellings() {
-        for (header, id) in [
-            ("R1V1", "R1V1"),
-            ("r1v1", "R1V1"),
-            ("R1-V1", "R1V1"),
-            ("1.1", "R1V1"),
-            (" R5V2 ", "R5V2"),
-            ("r4.v3", "R4V3"),
-        ] {
-            assert_eq!(question_id(header).as_deref(), Some(id), "{header}");
-        }
-        for header in ["naam", "R1", "V1", "1", "R1V1x", "email"] {
-            assert_eq!(question_id(header), None, "{header}");
         }
     }
 
@@ -654,18 +381,5 @@ mod tests {
         assert!(asks_for(Field::Email, "Wat is uw e-mailadres?"));
         assert!(asks_for(Field::Email, "Your email"));
         assert!(!asks_for(Field::Email, "Wat is uw naam?"));
-    }
-
-    #[test]
-    fn questions_for_name_and_organisation() {
-        assert!(asks_for(Field::Naam, "Wat is uw naam?"));
-        assert!(asks_for(Field::Naam, "What is your name?"));
-        assert!(!asks_for(Field::Naam, "Wat is de naam van uw organisatie?"));
-        assert!(asks_for(Field::Organisatie, "Wat is de naam van uw organisatie?"));
-        assert!(asks_for(Field::Organisatie, "Bij welke instelling werkt u?"));
-        assert!(!asks_for(
-            Field::Organisatie,
-            "Is er een kartrekker of aanspreekpunt vanuit de organisatie aangesteld en wordt deze in die rol goed gefaciliteerd?"
-        ));
     }
 }
