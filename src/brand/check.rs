@@ -1,173 +1,16 @@
-//! The brand file: who sends the documents and how they look. Checked once
-//! (colours contrast, logo readable, texts are valid templates); personal texts
-//! are rendered per respondent with minijinja and shown as plain text.
+//! Reading a brand file and checking it once: colours that carry white text,
+//! a readable logo with alt text, the fonts folder, the sender's addresses,
+//! texts that are valid templates. Every problem names the line.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use serde::{Deserialize, Serialize};
-
+use super::colour::{contrast, darken_until, parse_colour};
+use super::file::BrandFile;
+use super::{Brand, logo};
 use crate::error::{Error, Problem, Result};
 
-mod logo;
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct BrandFile {
-    #[serde(default)]
-    organisatie: String,
-    logo: Option<LogoFile>,
-    #[serde(default)]
-    kleuren: Kleuren,
-    #[serde(default)]
-    lettertypen: Lettertypen,
-    #[serde(default)]
-    rapport: Rapport,
-    #[serde(default)]
-    afzender: Afzender,
-    #[serde(default)]
-    teksten: Teksten,
-    #[serde(default)]
-    mail: MailTexts,
-}
-
-/// `[mail]`: the e-mail that carries each report (`handreiking mail`).
-#[derive(Debug, Clone, Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-struct MailTexts {
-    onderwerp: Option<String>,
-    tekst: Option<String>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct LogoFile {
-    bestand: String,
-    alt: Option<String>,
-}
-
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct Kleuren {
-    pub primair: String,
-    pub accent: String,
-    pub reflecties: Vec<String>,
-}
-
-impl Default for Kleuren {
-    fn default() -> Self {
-        Kleuren {
-            primair: "#1f5f8b".into(),
-            accent: "#a3531f".into(),
-            reflecties: ["#1f6f78", "#2c5aa0", "#6a4c93", "#a3531f", "#3b7a3b"].map(String::from).to_vec(),
-        }
-    }
-}
-
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct Lettertypen {
-    pub tekst: String,
-    pub koppen: String,
-    /// A folder with font files, relative to the brand file (not shown to templates).
-    #[serde(default, skip_serializing)]
-    pub map: Option<String>,
-}
-
-impl Default for Lettertypen {
-    fn default() -> Self {
-        Lettertypen { tekst: "Inter".into(), koppen: "Inter".into(), map: None }
-    }
-}
-
-#[derive(Debug, Clone, Deserialize, Serialize, Default)]
-#[serde(deny_unknown_fields)]
-pub struct Rapport {
-    #[serde(default)]
-    pub titel: String,
-    #[serde(default)]
-    pub ondertitel: String,
-}
-
-#[derive(Debug, Clone, Deserialize, Serialize, Default)]
-#[serde(deny_unknown_fields)]
-pub struct Afzender {
-    #[serde(default)]
-    pub naam: String,
-    #[serde(default)]
-    pub contact: String,
-    /// The sender's e-mail address (checked to look like one), for sending reports.
-    #[serde(default)]
-    pub email: String,
-    /// Where replies go, when not to `email`.
-    #[serde(default)]
-    pub antwoord_aan: Option<String>,
-}
-
-#[derive(Debug, Clone, Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-struct Teksten {
-    #[serde(default)]
-    voettekst: String,
-    #[serde(default)]
-    opening: String,
-    #[serde(default)]
-    afsluiting: String,
-}
-
-/// A checked brand, ready to use for any number of documents.
-#[derive(Debug, Clone)]
-pub struct Brand {
-    pub organisatie: String,
-    /// (virtual path in the Typst world, bytes, alt text)
-    pub logo: Option<(String, Vec<u8>, String)>,
-    pub kleuren: Kleuren,
-    pub lettertypen: Lettertypen,
-    /// `[lettertypen] map`, resolved against the brand file's folder (it exists).
-    pub font_dir: Option<PathBuf>,
-    pub rapport: Rapport,
-    pub afzender: Afzender,
-    texts: minijinja::Environment<'static>,
-}
-
-/// What the templates receive as `merk`.
-#[derive(Debug, Clone, Serialize)]
-pub struct BrandView {
-    pub organisatie: String,
-    pub logo: Option<LogoView>,
-    pub kleuren: Kleuren,
-    pub lettertypen: Lettertypen,
-    pub rapport: Rapport,
-    pub afzender: Afzender,
-    pub voettekst: String,
-    pub opening: String,
-    pub afsluiting: String,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct LogoView {
-    pub pad: String,
-    pub alt: String,
-}
-
-const DEFAULT: &str = "brand.toml";
-
 impl Brand {
-    /// The embedded default brand.
-    pub fn default_brand(templates: &crate::files::Files) -> Result<Brand> {
-        let text =
-            templates.get(DEFAULT).map(|b| String::from_utf8_lossy(b).into_owned()).unwrap_or_default();
-        Brand::parse(&templates.name(DEFAULT), &text, None)
-    }
-
-    /// Reads and checks a brand file; the logo is read relative to it.
-    pub fn load(path: &Path) -> Result<Brand> {
-        let bytes = crate::error::read(path)?;
-        let text = String::from_utf8_lossy(&bytes).into_owned();
-        Brand::parse(&path.display().to_string(), &text, path.parent())
-    }
-
-    fn parse(name: &str, text: &str, dir: Option<&Path>) -> Result<Brand> {
+    pub(super) fn parse(name: &str, text: &str, dir: Option<&Path>) -> Result<Brand> {
         let fail = |line: Option<usize>, message: String, hint: &str| {
             let mut p = Problem::new(name, line, message);
             if !hint.is_empty() {
@@ -345,49 +188,6 @@ impl Brand {
             texts,
         })
     }
-
-    /// The brand for one document; `fields` fill the personal texts (none for the blank handreiking).
-    pub fn view(&self, fields: &BTreeMap<String, String>) -> BrandView {
-        let render = |key: &str| {
-            self.texts.get_template(key).and_then(|t| t.render(fields)).unwrap_or_default().trim().to_string()
-        };
-        BrandView {
-            organisatie: self.organisatie.clone(),
-            logo: self.logo.as_ref().map(|(pad, _, alt)| LogoView { pad: pad.clone(), alt: alt.clone() }),
-            kleuren: self.kleuren.clone(),
-            lettertypen: self.lettertypen.clone(),
-            rapport: Rapport { titel: render("rapport.titel"), ondertitel: render("rapport.ondertitel") },
-            afzender: self.afzender.clone(),
-            voettekst: render("voettekst"),
-            opening: render("opening"),
-            afsluiting: render("afsluiting"),
-        }
-    }
-
-    /// The `[mail]` subject and text for one message; `context` holds the
-    /// respondent's fields and the sender (`afzender`). Plain text.
-    pub fn mail_texts(
-        &self,
-        context: &minijinja::Value,
-    ) -> std::result::Result<(String, String), minijinja::Error> {
-        let render = |key: &str| self.texts.get_template(key).and_then(|t| t.render(context));
-        Ok((render("mail.onderwerp")?, render("mail.tekst")?))
-    }
-
-    /// Who sends the documents, for the PDF's author: "Naam, Organisatie", or
-    /// whichever of the two the brand has.
-    pub fn sender(&self) -> Option<String> {
-        let parts: Vec<&str> = [self.afzender.naam.trim(), self.organisatie.trim()]
-            .into_iter()
-            .filter(|p| !p.is_empty())
-            .collect();
-        (!parts.is_empty()).then(|| parts.join(", "))
-    }
-
-    /// Files the templates need besides data (the logo).
-    pub fn assets(&self) -> Vec<(String, Vec<u8>)> {
-        self.logo.iter().map(|(p, b, _)| (p.clone(), b.clone())).collect()
-    }
 }
 
 /// Reads a logo, but no more than a logo may be (and a little, to tell it is too big).
@@ -409,49 +209,9 @@ fn looks_like_email(s: &str) -> bool {
         && domain.split('.').all(|part| !part.is_empty())
 }
 
-pub fn parse_colour(s: &str) -> Option<(u8, u8, u8)> {
-    let hex = s.trim().strip_prefix('#')?;
-    let hex: String = match hex.len() {
-        3 => hex.chars().flat_map(|c| [c, c]).collect(),
-        6 => hex.to_string(),
-        _ => return None,
-    };
-    let v = u32::from_str_radix(&hex, 16).ok()?;
-    Some(((v >> 16) as u8, (v >> 8) as u8, v as u8))
-}
-
-/// WCAG 2.1 contrast ratio of two sRGB colours.
-pub fn contrast(a: (u8, u8, u8), b: (u8, u8, u8)) -> f64 {
-    fn lum((r, g, b): (u8, u8, u8)) -> f64 {
-        let ch = |c: u8| {
-            let c = c as f64 / 255.0;
-            if c <= 0.04045 { c / 12.92 } else { ((c + 0.055) / 1.055).powf(2.4) }
-        };
-        0.2126 * ch(r) + 0.7152 * ch(g) + 0.0722 * ch(b)
-    }
-    let (la, lb) = (lum(a), lum(b));
-    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
-}
-
-fn darken_until(mut c: (u8, u8, u8), ratio: f64) -> String {
-    while contrast(c, (255, 255, 255)) < ratio && (c.0 > 0 || c.1 > 0 || c.2 > 0) {
-        c = ((c.0 as f64 * 0.95) as u8, (c.1 as f64 * 0.95) as u8, (c.2 as f64 * 0.95) as u8);
-    }
-    format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn wcag_contrast_ratios() {
-        assert!((contrast((0, 0, 0), (255, 255, 255)) - 21.0).abs() < 0.01);
-        assert!((contrast((255, 255, 255), (255, 255, 255)) - 1.0).abs() < 0.01);
-        // #767676 is the classic just-passing grey on white.
-        assert!(contrast(parse_colour("#767676").unwrap(), (255, 255, 255)) >= 4.5);
-        assert!(contrast(parse_colour("#777").unwrap(), (255, 255, 255)) < 4.5);
-    }
 
     #[test]
     fn a_light_colour_is_refused_with_a_darker_suggestion() {
@@ -491,52 +251,5 @@ mod tests {
         let err =
             Brand::parse("b.toml", "[afzender]\nantwoord_aan = \"nee\"\n", None).unwrap_err().to_string();
         assert!(err.contains("b.toml:2: `antwoord_aan` under [afzender] is `nee`"), "{err}");
-    }
-
-    #[test]
-    fn the_default_brand_file_shows_the_default_mail() {
-        let file = crate::files::Files::default_templates();
-        let text = String::from_utf8_lossy(file.get(DEFAULT).unwrap()).into_owned();
-        let commented: String = text
-            .lines()
-            .skip_while(|l| *l != "# [mail]")
-            .map(|l| l.strip_prefix("# ").unwrap_or(l.strip_prefix('#').unwrap_or(l)))
-            .collect::<Vec<_>>()
-            .join("\n");
-        let shown: toml::Table = toml::from_str(&commented).unwrap();
-        assert_eq!(shown["mail"]["onderwerp"].as_str(), Some(crate::mail::DEFAULT_SUBJECT));
-        assert_eq!(shown["mail"]["tekst"].as_str(), Some(crate::mail::DEFAULT_TEXT));
-    }
-
-    #[test]
-    fn mail_texts_from_the_brand_file_or_the_default() {
-        let context =
-            minijinja::context! { naam => "Anna <b>", afzender => minijinja::context! { naam => "Marian" } };
-        let brand = Brand::parse(
-            "b.toml",
-            "[lettertypen]\ntekst = \"Inter\"\nkoppen = \"Inter\"\n[mail]\nonderwerp = \"Voor {{ naam }}\"\n",
-            None,
-        )
-        .unwrap();
-        let (subject, text) = brand.mail_texts(&context).unwrap();
-        assert_eq!(subject, "Voor Anna <b>");
-        assert!(text.starts_with("Beste Anna <b>,") && text.contains("Marian"), "{text}");
-        // A mistake in the mail's text names its line, not [lettertypen]'s `tekst`.
-        let err = Brand::parse(
-            "b.toml",
-            "[lettertypen]\ntekst = \"Inter\"\nkoppen = \"Inter\"\n\n[mail]\ntekst = \"{{ naam \"\n",
-            None,
-        )
-        .unwrap_err()
-        .to_string();
-        assert!(err.contains("b.toml:6: `mail.tekst` is not a valid template"), "{err}");
-    }
-
-    #[test]
-    fn personal_texts_are_rendered_as_plain_text() {
-        let brand = Brand::parse("b.toml", "[teksten]\nopening = \"Beste {{ naam }},\"\n", None).unwrap();
-        let fields: BTreeMap<String, String> =
-            [("naam".to_string(), "#set text(red) <b>".to_string())].into_iter().collect();
-        assert_eq!(brand.view(&fields).opening, "Beste #set text(red) <b>,");
     }
 }
