@@ -57,15 +57,16 @@ pub fn matching_view(
             json!({ "who": new(r), "note": note })
         })
         .collect();
-    let only_old: Vec<String> = plan
-        .only_earlier()
-        .iter()
-        .map(|r| who(&plan.index.files, r.file, r.location, &r.naam))
-        .collect();
+    let only_old: Vec<String> =
+        plan.only_earlier().iter().map(|r| who(&plan.index.files, r.file, r.location, &r.naam)).collect();
     let ambiguous: Vec<Value> =
         plan.ambiguous().map(|r| json!({ "who": new(r), "why": ambiguity(&plan, r) })).collect();
-    let bad_old: Vec<String> =
-        plan.index.bad_rows.iter().map(|&(file, location)| who(&plan.index.files, file, location, "")).collect();
+    let bad_old: Vec<String> = plan
+        .index
+        .bad_rows
+        .iter()
+        .map(|&(file, location)| who(&plan.index.files, file, location, ""))
+        .collect();
     json!({
         "new_files": and(&plan.files),
         "old_files": and(&plan.index.files),

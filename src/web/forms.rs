@@ -21,7 +21,8 @@ const BAD_SHOWN: usize = 50;
 /// The check page's content for every file (the new measurement's, then the
 /// earlier one's) and, with an earlier measurement, the matching.
 pub fn check_view(h: &Handreiking, chosen: &Chosen) -> Value {
-    let (files, mapping_error, mut ready) = measurement_view(h, &chosen.sheets, chosen.mapping.as_ref(), false);
+    let (files, mapping_error, mut ready) =
+        measurement_view(h, &chosen.sheets, chosen.mapping.as_ref(), false);
     let count = |key: &str| files.iter().map(|f| f[key].as_u64().unwrap_or(0)).sum::<u64>();
     let (respondents, bad_rows) = (count("respondents"), count("bad_rows"));
     let mut view = json!({
@@ -367,7 +368,10 @@ pub fn mapping_from_choices(
         }
     }
     let (name, usage) = if earlier {
-        ("koppeling-nulmeting.toml", "handreiking report NIEUW --earlier \"{}\" --earlier-mapping koppeling-nulmeting.toml")
+        (
+            "koppeling-nulmeting.toml",
+            "handreiking report NIEUW --earlier \"{}\" --earlier-mapping koppeling-nulmeting.toml",
+        )
     } else {
         ("koppeling.toml", "handreiking report \"{}\" --mapping koppeling.toml")
     };
