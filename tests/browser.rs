@@ -1,7 +1,7 @@
-//! One end-to-end run of `handreiking serve` in a real browser (Debian's
+//! End-to-end runs of `handreiking serve` in a real browser (Debian's
 //! chromium, driven through chromedriver with fantoccini): choose a file,
 //! fix a column detection refused with its drop-down, make the reports,
-//! download the zip. Every page is checked with axe-core, and kept as a
+//! download the zip; and a follow-up measurement with its nulmeting. Every page is checked with axe-core, and kept as a
 //! screenshot in target/tmp/browser-screens (for the README and for looking at).
 //!
 //! Needs `chromium` and `chromium-driver` (Debian) and axe-core (npm): `.ci/run`
@@ -220,5 +220,79 @@ async fn a_consultant_makes_reports_without_typing() {
             "manifest.json"
         ]
     );
+    assert!(findings.is_empty(), "axe-core found accessibility problems:\n{}", findings.join("\n"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_consultant_compares_a_follow_up_with_the_nulmeting() {
+    let axe =
+        std::fs::read_to_string(found("AXE_CORE", "target/axe/node_modules/axe-core/axe.min.js")).unwrap();
+    let scratch = common::scratch("browser-earlier");
+    let screens = Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser-screens");
+    std::fs::create_dir_all(&screens).unwrap();
+    let server = Server::start("browser-earlier-server", &[]);
+    let driver = start_driver();
+    let client = browser(&driver, &scratch.join("profile")).await;
+    let mut look = Look { client: &client, axe, screens, findings: vec![] };
+
+    client.goto(&format!("{}/", server.base)).await.unwrap();
+    heading(&client, "Antwoorden kiezen").await;
+    let file = |name: &str| std::fs::canonicalize(name).unwrap().display().to_string();
+    client
+        .find(Locator::Id("antwoorden"))
+        .await
+        .unwrap()
+        .send_keys(&file("tests/fixtures/earlier/vervolgmeting.csv"))
+        .await
+        .unwrap();
+    client
+        .find(Locator::XPath("//summary[contains(., 'eerdere meting')]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    client
+        .find(Locator::Id("eerder"))
+        .await
+        .unwrap()
+        .send_keys(&file("tests/fixtures/earlier/nulmeting.csv"))
+        .await
+        .unwrap();
+    look.page("5-vervolg-kiezen").await;
+    client.find(Locator::Css("#upload button[type=submit]")).await.unwrap().click().await.unwrap();
+
+    heading(&client, "Controleren").await;
+    client.find(Locator::Id("kolom")).await.unwrap().select_by_value("deelnemerscode").await.unwrap();
+    client
+        .find(Locator::XPath("//button[normalize-space()='Opnieuw koppelen']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    heading(&client, "Controleren").await;
+    let shown = client.find(Locator::Id("koppeling-sectie")).await.unwrap().text().await.unwrap();
+    assert!(shown.contains("op de kolom “deelnemerscode”"), "{shown}");
+    assert!(shown.contains("niet eenduidig"), "{shown}");
+    look.page("6-vervolg-controleren").await;
+
+    client.find(Locator::LinkText("Verder: rapporten maken")).await.unwrap().click().await.unwrap();
+    heading(&client, "Rapporten maken").await;
+    look.page("7-vervolg-rapporten-maken").await;
+    client.find(Locator::Id("groep")).await.unwrap().click().await.unwrap();
+    client
+        .find(Locator::XPath("//button[normalize-space()='Alle rapporten maken']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    heading(&client, "Klaar").await;
+    let done = client.find(Locator::Css("main")).await.unwrap().text().await.unwrap();
+    assert!(done.contains("Vergelijking met de nulmeting"), "{done}");
+    look.page("8-vervolg-klaar").await;
+    let findings = std::mem::take(&mut look.findings);
+    client.close().await.unwrap();
     assert!(findings.is_empty(), "axe-core found accessibility problems:\n{}", findings.join("\n"));
 }

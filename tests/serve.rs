@@ -2,6 +2,9 @@
 //! driven as a browser would (uploads, forms, downloads), its output read back.
 
 mod common;
+// The crate root would look for tests/earlier.rs (the command line's follow-up tests).
+#[path = "serve/earlier.rs"]
+mod earlier;
 
 use common::server::{Server, unescape, unzip};
 use common::{Pdf, run_ok, scratch, squash};

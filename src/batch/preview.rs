@@ -7,7 +7,7 @@ use super::{Job, ReportOptions, Target, document, name_fields};
 use crate::answers::Location;
 use crate::error::Result;
 use crate::sheets::stream_sheet;
-use crate::{Settings, load_content, mapping, output};
+use crate::{Settings, followup, load_content, mapping, output};
 
 /// The first respondent's report, typeset in this process: what it would be
 /// called, the PDF, and images of its first pages.
@@ -35,6 +35,11 @@ pub fn preview(
     let brand = settings.brand()?;
     let (read_options, file) = options.sheets.load(&h)?;
     let mut namer = output::Namer::new(options.name.as_deref().unwrap_or(output::DEFAULT_NAME))?;
+    // Compared with the earlier measurement as the batch would compare it.
+    let plan = match &options.earlier {
+        Some(earlier) => Some(followup::Plan::make(&h, earlier, inputs, &read_options, file.as_ref())?),
+        None => None,
+    };
     let mut first = None;
     for input in inputs {
         stream_sheet(&h, input, &read_options, file.as_ref(), |file_name, _, reading| {
@@ -43,13 +48,14 @@ pub fn preview(
             {
                 let fields = name_fields(&respondent);
                 let name = namer.name(&fields)?;
+                let earlier = plan.as_ref().and_then(|p| p.earlier_for(file_name, respondent.location));
                 first = Some(Job {
                     file: file_name.to_string(),
                     respondent,
                     fields,
                     name,
                     retried: false,
-                    earlier: None,
+                    earlier,
                 });
             }
             Ok(())

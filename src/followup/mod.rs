@@ -18,6 +18,7 @@ use std::path::PathBuf;
 use crate::content::Handreiking;
 use crate::error::Result;
 use crate::sheets::{ReadSheet, SheetOptions, read_sheet};
+use crate::{BatchOutcome, RowOutcome};
 use crate::{Settings, load_content};
 
 pub use compare::{
@@ -66,4 +67,51 @@ pub fn check(
         .collect::<Result<Vec<_>>>()?;
     let plan = Plan::make(&h, earlier, inputs, &read, file.as_ref())?;
     Ok(Checked { handreiking: h, new, old, plan })
+}
+
+/// The matching alone, for a front end that shows the sheets itself (the web
+/// app's check page): every new respondent matched (or not) to an earlier one.
+pub fn plan(
+    h: &Handreiking,
+    inputs: &[PathBuf],
+    options: &SheetOptions,
+    earlier: &EarlierOptions,
+) -> Result<Plan> {
+    let (read, file) = options.load(h)?;
+    Plan::make(h, earlier, inputs, &read, file.as_ref())
+}
+
+/// After a batch with an earlier measurement: whose report shows the comparison,
+/// and whose not, and why.
+pub struct Compared<'a> {
+    pub plan: &'a Plan,
+    /// Reports written with a comparison.
+    pub compared: usize,
+    /// Reports written without one: no earlier respondent fits.
+    pub alone: Vec<&'a NewRow>,
+    /// Reports written without one: the match is ambiguous (never guessed).
+    pub ambiguous: Vec<&'a NewRow>,
+    /// Earlier respondents no new respondent matched.
+    pub only_earlier: usize,
+}
+
+impl BatchOutcome {
+    /// With `--earlier`: the written reports by whether they show a comparison.
+    pub fn compared(&self) -> Option<Compared<'_>> {
+        let plan = self.earlier.as_ref()?;
+        let mut compared = Compared { plan, compared: 0, alone: vec![], ambiguous: vec![], only_earlier: 0 };
+        for row in &self.rows {
+            if !matches!(row.outcome, RowOutcome::Written { .. }) {
+                continue;
+            }
+            match plan.row(&row.file, row.location) {
+                Some(new) if matches!(new.outcome, Outcome::Matched { .. }) => compared.compared += 1,
+                Some(new) if matches!(new.outcome, Outcome::Ambiguous { .. }) => compared.ambiguous.push(new),
+                Some(new) => compared.alone.push(new),
+                None => {}
+            }
+        }
+        compared.only_earlier = plan.only_earlier().len();
+        Some(compared)
+    }
 }

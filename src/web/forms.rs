@@ -2,7 +2,7 @@
 //! the check page's choices made into a mapping file (the same TOML a user
 //! would write for `--mapping`).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use handreiking::answers::{ReadOptions, Sheet};
@@ -12,42 +12,75 @@ use handreiking::mapping::{
 };
 use serde_json::{Value, json};
 
-use super::App;
-use super::session::Upload;
+use super::session::{Chosen, Upload, sheet_options};
+use super::{App, earlier};
 
 /// Rows with problems listed on the check page; the rest are counted.
 const BAD_SHOWN: usize = 50;
 
-fn sheet_options(mapping: Option<&Upload>) -> handreiking::SheetOptions {
-    handreiking::SheetOptions { read: ReadOptions::default(), mapping: mapping.map(|m| m.path.clone()) }
+/// The check page's content for every file (the new measurement's, then the
+/// earlier one's) and, with an earlier measurement, the matching.
+pub fn check_view(h: &Handreiking, chosen: &Chosen) -> Value {
+    let (files, mapping_error, mut ready) =
+        measurement_view(h, &chosen.sheets, chosen.mapping.as_ref(), false);
+    let count = |key: &str| files.iter().map(|f| f[key].as_u64().unwrap_or(0)).sum::<u64>();
+    let (respondents, bad_rows) = (count("respondents"), count("bad_rows"));
+    let mut view = json!({
+        "ready": ready && respondents > 0,
+        "respondents": respondents,
+        "bad_rows": bad_rows,
+        "mapping": chosen.mapping.as_ref().map(|m| &m.name),
+        "mapping_error": mapping_error,
+        "label_a": h.labels.a.label,
+        "label_b": h.labels.b.label,
+    });
+    let mut all = files;
+    if let Some(options) = chosen.earlier_options() {
+        let (old, old_error, old_ready) =
+            measurement_view(h, &chosen.earlier, chosen.earlier_mapping.as_ref(), true);
+        ready &= old_ready && respondents > 0;
+        view["earlier_mapping"] = chosen.earlier_mapping.as_ref().map(|m| m.name.as_str()).into();
+        view["earlier_mapping_error"] = old_error.into();
+        // Matched only when both measurements can be read: a file's own problems are shown with it.
+        let matching = if ready {
+            earlier::matching_view(h, &chosen.sheet_paths(), &chosen.sheet_options(), &options)
+        } else {
+            json!({ "waiting": true })
+        };
+        ready &= matching.get("error").is_none();
+        view["compared"] = matching["compared"].clone();
+        view["matching"] = matching;
+        view["match_columns"] = earlier::shared_columns(all.iter().chain(&old), chosen.column.as_deref());
+        view["match_column"] = chosen.column.as_deref().into();
+        view["ready"] = ready.into();
+        all.extend(old);
+    }
+    view["files"] = all.into();
+    view
 }
 
-/// The check page's content for every file.
-pub fn check_view(h: &Handreiking, sheets: &[Upload], mapping: Option<&Upload>) -> Value {
+/// The files of one measurement, whether they can all be read, and the mapping file's error.
+fn measurement_view(
+    h: &Handreiking,
+    sheets: &[Upload],
+    mapping: Option<&Upload>,
+    earlier: bool,
+) -> (Vec<Value>, Option<String>, bool) {
     let (read, file, mapping_error) = match sheet_options(mapping).load(h) {
         Ok((read, file)) => (read, file, None),
         Err(e) => (ReadOptions::default(), None, Some(e.to_string())),
     };
     let mut ready = mapping_error.is_none();
-    let (mut respondents, mut bad_rows) = (0, 0);
     let mut files = vec![];
     for (i, upload) in sheets.iter().enumerate() {
-        let view = file_view(h, i + 1, upload, &read, file.as_ref());
+        let mut view = file_view(h, i + 1, upload, &read, file.as_ref());
         ready &= view["ready"].as_bool().unwrap_or(false);
-        respondents += view["respondents"].as_u64().unwrap_or(0);
-        bad_rows += view["bad_rows"].as_u64().unwrap_or(0);
+        view["earlier"] = earlier.into();
+        // Element ids: the earlier measurement's files have their own.
+        view["key"] = if earlier { format!("e{}", i + 1) } else { (i + 1).to_string() }.into();
         files.push(view);
     }
-    json!({
-        "files": files,
-        "ready": ready && respondents > 0,
-        "respondents": respondents,
-        "bad_rows": bad_rows,
-        "mapping": mapping.map(|m| &m.name),
-        "mapping_error": mapping_error,
-        "label_a": h.labels.a.label,
-        "label_b": h.labels.b.label,
-    })
+    (files, mapping_error, ready)
 }
 
 fn file_view(
@@ -68,6 +101,13 @@ fn file_view(
     let (sheet, mapping) = (&inspection.sheet, &inspection.mapping);
     view["notes"] = json!(sheet.notes);
     view["columns"] = columns(h, sheet, mapping);
+    // Columns that could identify a respondent over two measurements (`--match`): not the
+    // questions, nor name, organisation, date and e-mail (matching uses those already).
+    view["names"] = (0..sheet.headers.len())
+        .filter(|c| !mapping.questions.iter().any(|q| q.col == *c))
+        .filter(|c| !mapping.fields.iter().chain(&mapping.fallbacks).any(|(_, cols)| cols.contains(c)))
+        .filter_map(|c| unique_name(sheet, c))
+        .collect();
     view["missing"] = mapping
         .unmatched
         .iter()
@@ -256,14 +296,21 @@ fn choices(
 
 /// The check page's form (for the file it was shown under) as the session's
 /// mapping file: what was there before, with the choices made.
+/// With `meting=eerder` the form was the earlier measurement's: its own mapping
+/// file (`--earlier-mapping`) is made.
 pub fn mapping_from_choices(
     h: &Handreiking,
-    sheets: &[Upload],
-    current: Option<&Upload>,
+    chosen: &Chosen,
     pairs: &[(String, String)],
     dir: &Path,
-) -> Result<Upload, String> {
+) -> Result<(bool, Upload), String> {
     let get = |key: &str| pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str());
+    let earlier = get("meting") == Some("eerder");
+    let (sheets, current) = if earlier {
+        (&chosen.earlier, chosen.earlier_mapping.as_ref())
+    } else {
+        (&chosen.sheets, chosen.mapping.as_ref())
+    };
     let index: usize = get("bestand").and_then(|n| n.parse().ok()).unwrap_or(1);
     let upload = sheets.get(index.wrapping_sub(1)).ok_or("Dat bestand is er niet meer.")?;
     // A broken mapping file is replaced by the choices.
@@ -320,16 +367,25 @@ pub fn mapping_from_choices(
             list.push(value.to_string());
         }
     }
+    let (name, usage) = if earlier {
+        (
+            "koppeling-nulmeting.toml",
+            "handreiking report NIEUW --earlier \"{}\" --earlier-mapping koppeling-nulmeting.toml",
+        )
+    } else {
+        ("koppeling.toml", "handreiking report \"{}\" --mapping koppeling.toml")
+    };
     let comment = format!(
-        "Koppelbestand voor {}, gemaakt met `handreiking serve`.\nOok te gebruiken op de opdrachtregel:\n  handreiking report \"{}\" --mapping koppeling.toml",
-        upload.name, upload.name
+        "Koppelbestand voor {}, gemaakt met `handreiking serve`.\nOok te gebruiken op de opdrachtregel:\n  {}",
+        upload.name,
+        usage.replace("{}", &upload.name)
     );
     let text = made.to_toml(&comment);
     // Checked as the command line would check it, before it is used.
-    MappingFile::parse("koppeling.toml", &text, h).map_err(|e| e.to_string())?;
-    let path = dir.join("koppeling.toml");
+    MappingFile::parse(name, &text, h).map_err(|e| e.to_string())?;
+    let path = dir.join(name);
     std::fs::write(&path, &text).map_err(|e| format!("het koppelbestand kon niet worden bewaard: {e}"))?;
-    Ok(Upload { name: "koppeling.toml".into(), path })
+    Ok((earlier, Upload { name: name.into(), path }))
 }
 
 /// What the report page shows before the batch: how many respondents get a
@@ -337,20 +393,18 @@ pub fn mapping_from_choices(
 #[derive(Clone)]
 pub struct Ready {
     pub respondents: usize,
+    /// With an earlier measurement: how many reports will show the comparison.
+    pub compared: Option<usize>,
     pub preview: Arc<handreiking::Preview>,
 }
 
 /// Whether reports can be made, and the preview (the session's, when it has one).
-pub fn ready(
-    app: &App,
-    sheets: &[PathBuf],
-    mapping: Option<&Upload>,
-    cached: Option<Ready>,
-) -> Result<Ready, String> {
+pub fn ready(app: &App, chosen: &Chosen, cached: Option<Ready>) -> Result<Ready, String> {
     if let Some(ready) = cached {
         return Ok(ready);
     }
-    let options = sheet_options(mapping);
+    let (sheets, options, earlier) = (chosen.sheet_paths(), chosen.sheet_options(), chosen.earlier_options());
+    let sheets = &sheets;
     let (_, checked) = handreiking::check(&app.settings, sheets, &options).map_err(|e| e.to_string())?;
     let respondents: usize = checked.iter().map(|s| s.respondents).sum();
     if respondents == 0 {
@@ -359,9 +413,18 @@ pub fn ready(
                 .into(),
         );
     }
-    let report = super::run::report_options(app, options, None);
+    let compared = match &earlier {
+        Some(earlier) => Some(
+            handreiking::followup::plan(&app.views.h, sheets, &options, earlier)
+                .map_err(|e| e.to_string())?
+                .matched()
+                .count(),
+        ),
+        None => None,
+    };
+    let report = super::run::report_options(app, options, None, earlier);
     match handreiking::preview(&app.settings, sheets, &report, 1.0, 2) {
-        Ok(Some(preview)) => Ok(Ready { respondents, preview: Arc::new(preview) }),
+        Ok(Some(preview)) => Ok(Ready { respondents, compared, preview: Arc::new(preview) }),
         Ok(None) => Err("Geen enkele rij kan een rapport worden.".into()),
         Err(e) => Err(e.to_string()),
     }

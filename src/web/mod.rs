@@ -7,6 +7,7 @@
 //! upload and report in a temporary folder per session, behind an unguessable
 //! id in the address, deleted when the session ends or the app stops.
 
+mod earlier;
 mod forms;
 mod pages;
 mod run;
@@ -114,7 +115,9 @@ fn router(app: Arc<App>) -> Router {
         .route("/s/{id}/bestand/{n}/weg", post(pages::remove_file))
         .route("/s/{id}/controleren", get(pages::check))
         .route("/s/{id}/koppeling", post(pages::save_mapping))
+        .route("/s/{id}/koppelen", post(pages::save_match_column))
         .route("/s/{id}/koppeling.toml", get(pages::download_mapping))
+        .route("/s/{id}/koppeling-nulmeting.toml", get(pages::download_earlier_mapping))
         .route("/s/{id}/rapporten", get(pages::reports))
         .route("/s/{id}/voorbeeld/{page}", get(pages::preview_page))
         .route("/s/{id}/voorbeeld.pdf", get(pages::preview_pdf))

@@ -106,22 +106,25 @@ pub async fn choose(State(app): State<Arc<App>>, Found { session: shared, .. }: 
 }
 
 fn choose_page(app: &App, session: &Session, error: Option<&str>, status: StatusCode) -> Response {
-    let sheets: Vec<_> = session
-        .sheets
-        .iter()
-        .enumerate()
-        .map(|(i, u)| {
-            let size = std::fs::metadata(&u.path).map(|m| m.len()).unwrap_or(0);
-            json!({ "index": i + 1, "name": u.name, "size": size_text(size) })
-        })
-        .collect();
+    let listed = |uploads: &[super::session::Upload]| -> Vec<serde_json::Value> {
+        uploads
+            .iter()
+            .enumerate()
+            .map(|(i, u)| {
+                let size = std::fs::metadata(&u.path).map(|m| m.len()).unwrap_or(0);
+                json!({ "index": i + 1, "name": u.name, "size": size_text(size) })
+            })
+            .collect()
+    };
     let page = app.views.page(
         "kiezen.html",
         with(
             frame(app, session, 1, "Antwoorden kiezen"),
             json!({
-                "sheets": sheets,
+                "sheets": listed(&session.sheets),
                 "mapping": session.mapping.as_ref().map(|m| &m.name),
+                "earlier": listed(&session.earlier),
+                "earlier_mapping": session.earlier_mapping.as_ref().map(|m| &m.name),
                 "error": error,
                 "max_upload": size_text(app.options.max_upload as u64),
             }),
@@ -139,7 +142,8 @@ fn size_text(bytes: u64) -> String {
     }
 }
 
-/// Receives the upload form: answer files and an optional mapping file.
+/// Receives the upload form: answer files and an optional mapping file, and
+/// the earlier measurement's files with their own optional mapping file.
 pub async fn upload(
     State(app): State<Arc<App>>,
     Found { id, session: shared }: Found,
@@ -197,14 +201,17 @@ pub async fn upload(
                 return choose_page(&app, &session, Some(&message), StatusCode::INTERNAL_SERVER_ERROR);
             }
         };
-        if kind == "mapping" {
-            session.mapping = Some(stored);
-        } else {
-            session.sheets.push(stored);
+        match kind.as_str() {
+            "mapping" => session.mapping = Some(stored),
+            "eerder" => session.earlier.push(stored),
+            "eerder_koppeling" => session.earlier_mapping = Some(stored),
+            _ => session.sheets.push(stored),
         }
     }
     session.changed();
-    Redirect::to(&format!("/s/{id}/controleren")).into_response()
+    // Only an earlier measurement so far: the new one is still to be chosen.
+    let next = if session.sheets.is_empty() { "" } else { "controleren" };
+    Redirect::to(&format!("/s/{id}/{next}")).into_response()
 }
 
 /// While a batch runs, its files and mapping stay as they are.
@@ -240,13 +247,23 @@ pub async fn remove_file(
     }
     let removed = match which.as_str() {
         "koppeling" => session.mapping.take(),
-        n => match n.parse::<usize>() {
-            Ok(n) if (1..=session.sheets.len()).contains(&n) => Some(session.sheets.remove(n - 1)),
-            _ => None,
-        },
+        "eerder-koppeling" => session.earlier_mapping.take(),
+        n => {
+            let (list, n) = match n.strip_prefix("eerder-") {
+                Some(n) => (&mut session.earlier, n),
+                None => (&mut session.sheets, n),
+            };
+            match n.parse::<usize>() {
+                Ok(n) if (1..=list.len()).contains(&n) => Some(list.remove(n - 1)),
+                _ => None,
+            }
+        }
     };
     if let Some(upload) = removed {
         let _ = std::fs::remove_file(&upload.path);
+    }
+    if session.earlier.is_empty() {
+        session.match_column = None;
     }
     session.changed();
     Redirect::to(&format!("/s/{id}/")).into_response()
@@ -254,15 +271,15 @@ pub async fn remove_file(
 
 /// Step 2: what `check` says, as a page, with choices where detection could not decide.
 pub async fn check(State(app): State<Arc<App>>, Found { id, session: shared }: Found) -> Response {
-    let (sheets, mapping, frame) = {
+    let (chosen, frame) = {
         let session = shared.lock().unwrap();
         if session.sheets.is_empty() {
             return Redirect::to(&format!("/s/{id}/")).into_response();
         }
-        (session.sheets.clone(), session.mapping.clone(), frame(&app, &session, 2, "Controleren"))
+        (session.chosen(), frame(&app, &session, 2, "Controleren"))
     };
     let worker = app.clone();
-    let checked = blocking(move || forms::check_view(&worker.views.h, &sheets, mapping.as_ref())).await;
+    let checked = blocking(move || forms::check_view(&worker.views.h, &chosen)).await;
     let session = shared.lock().unwrap();
     match checked {
         Ok(view) => {
@@ -281,23 +298,25 @@ pub async fn save_mapping(
     Found { id, session: shared }: Found,
     axum::Form(pairs): axum::Form<Vec<(String, String)>>,
 ) -> Response {
-    let (sheets, mapping, dir) = {
+    let (chosen, dir) = {
         let session = shared.lock().unwrap();
         if let Some(page) = busy(&app, &session) {
             return page;
         }
-        (session.sheets.clone(), session.mapping.clone(), session.dir.clone())
+        (session.chosen(), session.dir.clone())
     };
     let worker = app.clone();
-    let made = blocking(move || {
-        forms::mapping_from_choices(&worker.views.h, &sheets, mapping.as_ref(), &pairs, &dir)
-    })
-    .await
-    .and_then(|r| r);
+    let made = blocking(move || forms::mapping_from_choices(&worker.views.h, &chosen, &pairs, &dir))
+        .await
+        .and_then(|r| r);
     let mut session = shared.lock().unwrap();
     match made {
-        Ok(upload) => {
-            session.mapping = Some(upload);
+        Ok((earlier, upload)) => {
+            if earlier {
+                session.earlier_mapping = Some(upload);
+            } else {
+                session.mapping = Some(upload);
+            }
             session.changed();
             Redirect::to(&format!("/s/{id}/controleren")).into_response()
         }
@@ -317,13 +336,39 @@ pub async fn save_mapping(
     }
 }
 
-pub async fn download_mapping(State(app): State<Arc<App>>, Found { session: shared, .. }: Found) -> Response {
-    let path = shared.lock().unwrap().mapping.as_ref().map(|m| m.path.clone());
+/// The column both measurements have to match respondents on (`--match`); empty: none.
+pub async fn save_match_column(
+    State(app): State<Arc<App>>,
+    Found { id, session: shared }: Found,
+    axum::Form(pairs): axum::Form<Vec<(String, String)>>,
+) -> Response {
+    let mut session = shared.lock().unwrap();
+    if let Some(page) = busy(&app, &session) {
+        return page;
+    }
+    let column = pairs.iter().find(|(k, _)| k == "kolom").map(|(_, v)| v.trim().to_string());
+    session.match_column = column.filter(|c| !c.is_empty());
+    session.changed();
+    Redirect::to(&format!("/s/{id}/controleren#koppeling")).into_response()
+}
+
+pub async fn download_mapping(State(app): State<Arc<App>>, Found { session, .. }: Found) -> Response {
+    let path = session.lock().unwrap().mapping.as_ref().map(|m| m.path.clone());
+    mapping_file(app, path, "koppeling.toml").await
+}
+
+/// The earlier measurement's mapping file (`--earlier-mapping`).
+pub async fn download_earlier_mapping(State(app): State<Arc<App>>, Found { session, .. }: Found) -> Response {
+    let path = session.lock().unwrap().earlier_mapping.as_ref().map(|m| m.path.clone());
+    mapping_file(app, path, "koppeling-nulmeting.toml").await
+}
+
+async fn mapping_file(app: Arc<App>, path: Option<std::path::PathBuf>, name: &str) -> Response {
     match path.map(std::fs::read) {
         Some(Ok(bytes)) => (
             [
                 (header::CONTENT_TYPE, "application/toml; charset=utf-8".to_string()),
-                (header::CONTENT_DISPOSITION, "attachment; filename=\"koppeling.toml\"".to_string()),
+                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
             ],
             bytes,
         )
@@ -334,25 +379,27 @@ pub async fn download_mapping(State(app): State<Arc<App>>, Found { session: shar
 
 /// Step 3: a preview of the first report, and the button that makes them all.
 pub async fn reports(State(app): State<Arc<App>>, Found { id, session: shared }: Found) -> Response {
-    let (sheets, mapping, cached, frame) = {
+    let (chosen, cached, frame) = {
         let session = shared.lock().unwrap();
         if session.sheets.is_empty() {
             return Redirect::to(&format!("/s/{id}/")).into_response();
         }
         let frame = frame(&app, &session, 3, "Rapporten maken");
-        (session.sheet_paths(), session.mapping.clone(), session.preview.clone(), frame)
+        (session.chosen(), session.preview.clone(), frame)
     };
+    let earlier_files: Vec<String> = chosen.earlier.iter().map(|u| u.name.clone()).collect();
     let worker = app.clone();
-    let made =
-        blocking(move || forms::ready(&worker, &sheets, mapping.as_ref(), cached)).await.and_then(|r| r);
+    let made = blocking(move || forms::ready(&worker, &chosen, cached)).await.and_then(|r| r);
     let mut session = shared.lock().unwrap();
     let view = match made {
         Ok(ready) => {
             session.preview = Some(ready.clone());
-            let (respondents, preview) = (ready.respondents, ready.preview);
+            let (respondents, compared, preview) = (ready.respondents, ready.compared, ready.preview);
             let (width, height) = forms::png_size(preview.pages.first().map(Vec::as_slice).unwrap_or(&[]));
             json!({
                 "respondents": respondents,
+                "compared": compared,
+                "earlier_files": earlier_files.join(", "),
                 "preview": {
                     "naam": preview.naam,
                     "file": session.shown(&preview.file),

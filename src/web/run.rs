@@ -17,6 +17,7 @@ use serde_json::json;
 
 use super::App;
 use super::pages::{Found, blocking, frame, not_found, with};
+use super::session::Chosen;
 
 /// Where a batch is; sent to the progress page as it changes.
 #[derive(Clone, Serialize)]
@@ -56,6 +57,7 @@ pub fn report_options(
     app: &App,
     sheets: handreiking::SheetOptions,
     cancel: Option<Arc<AtomicBool>>,
+    earlier: Option<handreiking::followup::EarlierOptions>,
 ) -> handreiking::ReportOptions {
     handreiking::ReportOptions {
         name: None,
@@ -67,7 +69,7 @@ pub fn report_options(
         shard: None,
         processes: app.options.processes.clone(),
         cancel,
-        earlier: None,
+        earlier,
     }
 }
 
@@ -104,14 +106,10 @@ pub async fn start(
         });
         let run = Arc::new(BatchRun { cancel: cancel.clone(), progress, finished: Mutex::new(None) });
         session.batch = Some(run.clone());
-        let inputs = session.sheet_paths();
-        let sheets = handreiking::SheetOptions {
-            read: Default::default(),
-            mapping: session.mapping.as_ref().map(|m| m.path.clone()),
-        };
+        let chosen = session.chosen();
         let app = app.clone();
         tokio::task::spawn_blocking(move || {
-            let finished = make_all(&app, &inputs, sheets, &out, &extras, cancel, &run);
+            let finished = make_all(&app, &chosen, &out, &extras, cancel, &run);
             *run.finished.lock().unwrap() = Some(finished);
             run.progress.send_modify(|p| {
                 p.bezig = false;
@@ -122,16 +120,18 @@ pub async fn start(
     Redirect::to(&format!("/s/{id}/voortgang")).into_response()
 }
 
+/// The reports as `report` makes them (with `--earlier` when an earlier
+/// measurement is chosen), then what else was asked for.
 fn make_all(
     app: &App,
-    inputs: &[std::path::PathBuf],
-    sheets: handreiking::SheetOptions,
+    chosen: &Chosen,
     out: &FsPath,
     extras: &Extras,
     cancel: Arc<AtomicBool>,
     run: &BatchRun,
 ) -> Finished {
-    let options = report_options(app, sheets.clone(), Some(cancel.clone()));
+    let (inputs, sheets, earlier) = (&chosen.sheet_paths(), chosen.sheet_options(), chosen.earlier_options());
+    let options = report_options(app, sheets.clone(), Some(cancel.clone()), earlier.clone());
     let status = |text: &str| run.progress.send_modify(|p| p.status = text.to_string());
     let outcome = handreiking::report(&app.settings, inputs, out, &options, &|done, total| {
         run.progress.send_modify(|p| {
@@ -155,7 +155,7 @@ fn make_all(
             inputs,
             &sheets,
             extras.namen.is_some(),
-            None,
+            earlier.as_ref(),
             &out.join(file),
         ) {
             Ok(_) => made.push(("Groepsrapport", file.to_string())),
@@ -212,6 +212,10 @@ pub async fn progress_page(State(app): State<Arc<App>>, Found { id, session: sha
             view["failed"] = outcome.failed().into();
             view["cancelled"] = outcome.cancelled.into();
             view["notes"] = outcome.notes.iter().map(|n| session.shown(n)).collect();
+            if let Some(compared) = outcome.compared() {
+                let summary = super::earlier::summary_view(&compared).to_string();
+                view["earlier"] = serde_json::from_str(&session.shown_in_json(&summary)).unwrap_or_default();
+            }
             view["problems"] = outcome
                 .rows
                 .iter()

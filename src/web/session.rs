@@ -34,6 +34,12 @@ pub struct Session {
     pub sheets: Vec<Upload>,
     /// The mapping file in use: uploaded, or made from the choices on the check page.
     pub mapping: Option<Upload>,
+    /// The earlier measurement (the nulmeting) to compare with, when chosen.
+    pub earlier: Vec<Upload>,
+    /// Its own mapping file, as `--earlier-mapping`.
+    pub earlier_mapping: Option<Upload>,
+    /// The column both measurements have to match on, as `--match`.
+    pub match_column: Option<String>,
     /// The respondents' count and the first one's report, made once for the
     /// current files and mapping.
     pub preview: Option<super::forms::Ready>,
@@ -63,10 +69,15 @@ impl Session {
         self.preview = None;
     }
 
+    /// Every upload: the sheets, the earlier ones and the mapping files.
+    fn uploads(&self) -> impl Iterator<Item = &Upload> {
+        self.sheets.iter().chain(&self.mapping).chain(&self.earlier).chain(&self.earlier_mapping)
+    }
+
     /// Library messages name files by their stored path: show the user's names.
     pub fn shown(&self, text: &str) -> String {
         let mut text = text.to_string();
-        for upload in self.sheets.iter().chain(&self.mapping) {
+        for upload in self.uploads() {
             text = text.replace(&upload.path.display().to_string(), &upload.name);
         }
         text.replace(&format!("{}/", self.reports_dir().display()), "")
@@ -75,20 +86,63 @@ impl Session {
     /// [`Session::shown`] inside JSON text: the names are escaped as JSON strings.
     pub fn shown_in_json(&self, json: &str) -> String {
         let mut text = json.to_string();
-        for upload in self.sheets.iter().chain(&self.mapping) {
+        for upload in self.uploads() {
             let escaped = serde_json::to_string(&upload.name).expect("a string serialises");
             text = text.replace(&upload.path.display().to_string(), &escaped[1..escaped.len() - 1]);
         }
         text
     }
 
-    pub fn sheet_paths(&self) -> Vec<PathBuf> {
-        self.sheets.iter().map(|u| u.path.clone()).collect()
+    /// What the pages work on, taken out of the lock.
+    pub fn chosen(&self) -> Chosen {
+        Chosen {
+            sheets: self.sheets.clone(),
+            mapping: self.mapping.clone(),
+            earlier: self.earlier.clone(),
+            earlier_mapping: self.earlier_mapping.clone(),
+            column: self.match_column.clone(),
+        }
     }
 
     pub fn running(&self) -> bool {
         self.batch.as_ref().is_some_and(|b| b.running())
     }
+}
+
+/// The files chosen in a session and how to read them: the options `report`,
+/// `check` and `group` get on the command line.
+#[derive(Clone)]
+pub struct Chosen {
+    pub sheets: Vec<Upload>,
+    pub mapping: Option<Upload>,
+    pub earlier: Vec<Upload>,
+    pub earlier_mapping: Option<Upload>,
+    pub column: Option<String>,
+}
+
+impl Chosen {
+    pub fn sheet_paths(&self) -> Vec<PathBuf> {
+        self.sheets.iter().map(|u| u.path.clone()).collect()
+    }
+
+    /// `--mapping`.
+    pub fn sheet_options(&self) -> handreiking::SheetOptions {
+        sheet_options(self.mapping.as_ref())
+    }
+
+    /// `--earlier`, `--earlier-mapping` and `--match`, when an earlier measurement is chosen.
+    pub fn earlier_options(&self) -> Option<handreiking::followup::EarlierOptions> {
+        (!self.earlier.is_empty()).then(|| handreiking::followup::EarlierOptions {
+            inputs: self.earlier.iter().map(|u| u.path.clone()).collect(),
+            sheets: sheet_options(self.earlier_mapping.as_ref()),
+            column: self.column.clone(),
+        })
+    }
+}
+
+/// How to read sheets: detected, or with this mapping file.
+pub fn sheet_options(mapping: Option<&Upload>) -> handreiking::SheetOptions {
+    handreiking::SheetOptions { read: Default::default(), mapping: mapping.map(|m| m.path.clone()) }
 }
 
 impl Sessions {
@@ -106,6 +160,9 @@ impl Sessions {
             dir,
             sheets: vec![],
             mapping: None,
+            earlier: vec![],
+            earlier_mapping: None,
+            match_column: None,
             preview: None,
             batch: None,
             last_seen: Instant::now(),
