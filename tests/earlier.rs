@@ -209,7 +209,8 @@ fn reports_show_what_moved_and_unmatched_respondents_get_a_normal_report() {
     assert_eq!(count_before(&overview, "nu niet beantwoord"), Some(gone), "{overview}");
     // The movement comes before the answers.
     let movement_at = overview.find(&squash("Wat is er veranderd sinds de nulmeting")).expect("movement");
-    let answers_at = overview.find(&squash("Per vraag het gegeven antwoord")).expect("answers");
+    let answers_at =
+        overview.find(&squash("Per vraag het antwoord bij de nulmeting en nu")).expect("answers");
     assert!(movement_at < answers_at, "the overview leads with the movement");
     // Each changed answer is marked where its advice is, with what it was.
     let marked = |change: &str| text.matches(&squash(&format!("{change} · bij de nulmeting"))).count();
@@ -219,6 +220,18 @@ fn reports_show_what_moved_and_unmatched_respondents_get_a_normal_report() {
     assert_eq!(marked("− nu niet beantwoord"), gone);
     // What the slipped answer was: R2V1 was B.
     assert!(text.contains(&squash("↓ weer aandacht nodig · bij de nulmeting: B (Goed op weg)")));
+    // The overview links each reflection's title to its advice, and each question
+    // that moved to its own.
+    let dests = anouk.named_dests();
+    let links: Vec<_> = (dests["overzicht"]..dests["r1"]).flat_map(|page| anouk.links(page)).collect();
+    for r in 1..=5 {
+        let id = format!("r{r}");
+        assert!(links.iter().any(|l| l.target == Some(dests[&id])), "the overview does not link to {id}");
+    }
+    assert!(
+        links.iter().any(|l| l.target == Some(dests["r2v1"])),
+        "the slipped R2V1 does not link to its advice"
+    );
 
     // Fleur has no earlier match, Kees an ambiguous one: a report without comparison.
     for name in ["Zorggroep Almere - Fleur Smit.pdf", "Zorg Noord - Kees Bakker.pdf"] {

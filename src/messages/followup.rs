@@ -74,26 +74,13 @@ fn and(items: &[String]) -> String {
 
 /// After a batch with --earlier: who was compared, and who was not and why.
 pub(super) fn earlier_summary(outcome: &handreiking::BatchOutcome) {
-    use handreiking::followup::Outcome;
-    let Some(plan) = &outcome.earlier else { return };
-    let mut compared = 0;
-    let mut alone = vec![];
-    let mut ambiguous = vec![];
-    for row in &outcome.rows {
-        if !matches!(row.outcome, handreiking::RowOutcome::Written { .. }) {
-            continue;
-        }
-        match plan.row(&row.file, row.location) {
-            Some(new) if matches!(new.outcome, Outcome::Matched { .. }) => compared += 1,
-            Some(new) if matches!(new.outcome, Outcome::Ambiguous { .. }) => ambiguous.push(new),
-            Some(new) => alone.push(new),
-            None => {}
-        }
-    }
+    let Some(c) = outcome.compared() else { return };
+    let (plan, compared, alone, ambiguous, gone) =
+        (c.plan, c.compared, &c.alone, &c.ambiguous, c.only_earlier);
     eprintln!("{compared} report(s) compared with the earlier measurement ({})", plan.index.files.join(", "));
     if !alone.is_empty() {
         eprintln!("{} report(s) without an earlier match (a report without comparison):", alone.len());
-        for new in &alone {
+        for new in alone {
             eprintln!("  {}", who(&plan.files, new.file, new.location, &new.naam));
         }
     }
@@ -102,11 +89,10 @@ pub(super) fn earlier_summary(outcome: &handreiking::BatchOutcome) {
             "{} report(s) not compared because the match is ambiguous (never guessed):",
             ambiguous.len()
         );
-        for new in &ambiguous {
+        for new in ambiguous {
             eprintln!("  {}: {}", who(&plan.files, new.file, new.location, &new.naam), ambiguity(plan, new));
         }
     }
-    let gone = plan.only_earlier().len();
     if gone > 0 {
         eprintln!("{gone} respondent(s) of the earlier measurement have no match in the new one");
     }
