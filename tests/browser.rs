@@ -150,16 +150,28 @@ async fn heading(client: &Client, text: &str) {
     }
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn a_consultant_makes_reports_without_typing() {
+/// The app on a free port, chromedriver and a browser on the app; axe-core's
+/// script and the folder screenshots go to.
+async fn open(name: &str) -> (Server, Driver, Client, String, PathBuf) {
     let axe =
         std::fs::read_to_string(found("AXE_CORE", "target/axe/node_modules/axe-core/axe.min.js")).unwrap();
-    let scratch = common::scratch("browser");
     let screens = Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser-screens");
     std::fs::create_dir_all(&screens).unwrap();
-    let server = Server::start("browser-server", &[]);
+    let server = Server::start(&format!("{name}-server"), &[]);
     let driver = start_driver();
-    let client = browser(&driver, &scratch.join("profile")).await;
+    let client = browser(&driver, &common::scratch(name).join("profile")).await;
+    (server, driver, client, axe, screens)
+}
+
+/// Presses the button labelled `label`.
+async fn press(client: &Client, label: &str) {
+    let xpath = format!("//button[normalize-space()='{label}']");
+    client.find(Locator::XPath(&xpath)).await.unwrap().click().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_consultant_makes_reports_without_typing() {
+    let (server, _driver, client, axe, screens) = open("browser").await;
     let mut look = Look { client: &client, axe, screens, findings: vec![] };
 
     client.goto(&format!("{}/", server.base)).await.unwrap();
@@ -179,13 +191,7 @@ async fn a_consultant_makes_reports_without_typing() {
         .expect("the drop-down suggests a column");
     let value = suggested.attr("value").await.unwrap().unwrap();
     select.select_by_value(&value).await.unwrap();
-    client
-        .find(Locator::XPath("//button[normalize-space()='Opslaan en opnieuw controleren']"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    press(&client, "Opslaan en opnieuw controleren").await;
     heading(&client, "Controleren").await;
     assert!(client.source().await.unwrap().contains("Alles is in orde"));
     look.page("2-controleren-in-orde").await;
@@ -194,13 +200,7 @@ async fn a_consultant_makes_reports_without_typing() {
     heading(&client, "Rapporten maken").await;
     look.page("3-rapporten-maken").await;
     client.find(Locator::Id("groep")).await.unwrap().click().await.unwrap();
-    client
-        .find(Locator::XPath("//button[normalize-space()='Alle rapporten maken']"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    press(&client, "Alle rapporten maken").await;
     heading(&client, "Klaar").await;
     look.page("4-klaar").await;
 
@@ -225,14 +225,7 @@ async fn a_consultant_makes_reports_without_typing() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_consultant_compares_a_follow_up_with_the_nulmeting() {
-    let axe =
-        std::fs::read_to_string(found("AXE_CORE", "target/axe/node_modules/axe-core/axe.min.js")).unwrap();
-    let scratch = common::scratch("browser-earlier");
-    let screens = Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser-screens");
-    std::fs::create_dir_all(&screens).unwrap();
-    let server = Server::start("browser-earlier-server", &[]);
-    let driver = start_driver();
-    let client = browser(&driver, &scratch.join("profile")).await;
+    let (server, _driver, client, axe, screens) = open("browser-earlier").await;
     let mut look = Look { client: &client, axe, screens, findings: vec![] };
 
     client.goto(&format!("{}/", server.base)).await.unwrap();
@@ -264,13 +257,7 @@ async fn a_consultant_compares_a_follow_up_with_the_nulmeting() {
 
     heading(&client, "Controleren").await;
     client.find(Locator::Id("kolom")).await.unwrap().select_by_value("deelnemerscode").await.unwrap();
-    client
-        .find(Locator::XPath("//button[normalize-space()='Opnieuw koppelen']"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    press(&client, "Opnieuw koppelen").await;
     heading(&client, "Controleren").await;
     let shown = client.find(Locator::Id("koppeling-sectie")).await.unwrap().text().await.unwrap();
     assert!(shown.contains("op de kolom “deelnemerscode”"), "{shown}");
@@ -281,13 +268,7 @@ async fn a_consultant_compares_a_follow_up_with_the_nulmeting() {
     heading(&client, "Rapporten maken").await;
     look.page("7-vervolg-rapporten-maken").await;
     client.find(Locator::Id("groep")).await.unwrap().click().await.unwrap();
-    client
-        .find(Locator::XPath("//button[normalize-space()='Alle rapporten maken']"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    press(&client, "Alle rapporten maken").await;
     heading(&client, "Klaar").await;
     let done = client.find(Locator::Css("main")).await.unwrap().text().await.unwrap();
     assert!(done.contains("Vergelijking met de nulmeting"), "{done}");

@@ -157,6 +157,14 @@ impl Plan {
         self.rows.iter().filter(|r| matches!(r.outcome, Outcome::Ambiguous { .. }))
     }
 
+    /// An ambiguous row's parts, for saying why it was not compared: the key, the
+    /// earlier rows it fits, and the other new rows that fit them too.
+    pub fn ambiguity<'a>(&'a self, row: &'a NewRow) -> Option<(&'a Key, Vec<&'a OldRow>, Vec<&'a NewRow>)> {
+        let Outcome::Ambiguous { key, old, others } = &row.outcome else { return None };
+        let earlier = old.iter().map(|&o| &self.index.rows[o as usize]).collect();
+        Some((key, earlier, others.iter().map(|&i| &self.rows[i]).collect()))
+    }
+
     pub fn only_new(&self) -> impl Iterator<Item = &NewRow> {
         self.rows.iter().filter(|r| matches!(r.outcome, Outcome::Unmatched { .. }))
     }

@@ -29,22 +29,12 @@ fn key(key: &handreiking::followup::Key) -> String {
 
 /// Why a new respondent was not compared although it fits: the rows involved.
 pub(super) fn ambiguity(plan: &handreiking::followup::Plan, row: &handreiking::followup::NewRow) -> String {
-    use handreiking::followup::Outcome;
-    let Outcome::Ambiguous { key: k, old, others } = &row.outcome else { return String::new() };
-    let earlier = rows(
-        &plan.index.files,
-        old.iter().map(|&o| (plan.index.rows[o as usize].file, plan.index.rows[o as usize].location)),
-    );
+    let Some((k, old, others)) = plan.ambiguity(row) else { return String::new() };
+    let earlier = rows(&plan.index.files, old.iter().map(|r| (r.file, r.location)));
     if others.is_empty() {
         return format!("fits earlier {earlier}, {}", key(k));
     }
-    let new: Vec<String> = others
-        .iter()
-        .map(|&i| {
-            let r = &plan.rows[i];
-            who(&plan.files, r.file, r.location, &r.naam)
-        })
-        .collect();
+    let new: Vec<String> = others.iter().map(|r| who(&plan.files, r.file, r.location, &r.naam)).collect();
     let verb = if new.len() == 1 { "fits" } else { "fit" };
     format!("fits earlier {earlier}, which {} {verb} too, {}", and(&new), key(k))
 }

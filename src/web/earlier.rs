@@ -143,25 +143,13 @@ fn key(key: &Key) -> String {
 
 /// Why a new respondent was not compared although it fits: the rows involved.
 fn ambiguity(plan: &Plan, row: &NewRow) -> String {
-    let Outcome::Ambiguous { key: k, old, others } = &row.outcome else { return String::new() };
-    let earlier: Vec<String> = old
-        .iter()
-        .map(|&o| {
-            let r = &plan.index.rows[o as usize];
-            who(&plan.index.files, r.file, r.location, "")
-        })
-        .collect();
+    let Some((k, old, others)) = plan.ambiguity(row) else { return String::new() };
+    let earlier: Vec<String> = old.iter().map(|r| who(&plan.index.files, r.file, r.location, "")).collect();
     let earlier = format!("{} van de nulmeting", and(&earlier));
     if others.is_empty() {
         return format!("past bij {earlier}, op {}", key(k));
     }
-    let new: Vec<String> = others
-        .iter()
-        .map(|&i| {
-            let r = &plan.rows[i];
-            who(&plan.files, r.file, r.location, &r.naam)
-        })
-        .collect();
+    let new: Vec<String> = others.iter().map(|r| who(&plan.files, r.file, r.location, &r.naam)).collect();
     let verb = if new.len() == 1 { "past" } else { "passen" };
     format!("past bij {earlier}, waar ook {} bij {verb}, op {}", and(&new), key(k))
 }
