@@ -199,6 +199,10 @@ pub enum Command {
     /// Renders the jobs `report` sends on standard input (started by `report`, not by hand).
     #[command(name = "render-process", hide = true)]
     RenderProcess,
+    /// Reads the answer sheets other commands ask for on standard input, under
+    /// limits (started by them, not by hand).
+    #[command(name = "read-process", hide = true)]
+    ReadProcess,
 }
 
 /// How to read answer sheets: shared by report, check, group and mapping.

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 /// One problem in a file the user gave us (or the embedded defaults), with
 /// where it is and what to do about it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Problem {
     /// The file, as the user would name it (a path, or `<embedded>/…`).
     pub file: String,

@@ -25,7 +25,12 @@ const EXIT_INTERRUPTED: i32 = 130;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     // A render process is stopped by its parent, which says what happened.
-    let quiet = matches!(cli.command, Command::RenderProcess);
+    let quiet = matches!(cli.command, Command::RenderProcess | Command::ReadProcess);
+    // Every answer sheet is read by a reader process under limits, so that no
+    // file, however built, takes this program (or the web app) down with it.
+    if !quiet && let Ok(program) = std::env::current_exe() {
+        handreiking::answers::isolate_with(program);
+    }
     let mailing = matches!(cli.command, Command::Mail { .. });
     // Finished files stay; the ones being written are removed, never left half-written.
     let _ = ctrlc::set_handler(move || {
@@ -259,6 +264,14 @@ fn run(cli: Cli) -> Result<(), u8> {
         Command::RenderProcess => {
             handreiking::worker::serve(std::io::BufReader::new(std::io::stdin()), std::io::stdout())
                 .map_err(fail)?;
+        }
+        Command::ReadProcess => {
+            handreiking::answers::process::serve(std::io::stdin().lock(), std::io::stdout().lock()).map_err(
+                |e| {
+                    messages::usage(&format!("read-process: {e}"));
+                    EXIT_FAILURE
+                },
+            )?;
         }
         Command::CheckContent { sources } => {
             let settings = settings(&sources)?;

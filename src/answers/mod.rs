@@ -3,10 +3,12 @@
 //! content, into one shape: a header and rows of raw cells, each row with the
 //! number a spreadsheet shows for it. What the cells mean is `mapping`'s business.
 
+pub mod bounds;
 mod csv_sheet;
 mod header;
 mod json_sheet;
 pub mod kind;
+pub mod process;
 mod workbook;
 
 use std::fmt;
@@ -17,6 +19,8 @@ use crate::error::{Error, Result};
 
 pub use csv_sheet::Delimiter;
 pub use json_sheet::flat_records;
+use process::Opened;
+pub use process::isolate_with;
 
 /// Where a row comes from, as the user would look it up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
@@ -76,7 +80,8 @@ pub struct Sheet {
     pub notes: Vec<String>,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ReadOptions {
     /// Overrides the sniffed delimiter.
     pub delimiter: Option<Delimiter>,
@@ -88,7 +93,7 @@ pub struct ReadOptions {
     pub sheet: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Encoding {
     Utf8,
     Windows1252,
@@ -140,39 +145,58 @@ fn collect(mut sheet: Sheet, mut rows: Rows) -> Result<Sheet> {
 /// with any is read, unless `options.sheet` names one.
 pub fn open(path: &Path, options: &ReadOptions, fit: &dyn Fn(&Sheet) -> usize) -> Result<(Sheet, Rows)> {
     let name = path.display().to_string();
-    let io = |source| Error::Io { action: "read", path: path.to_owned(), source };
-    let mut file = std::io::BufReader::with_capacity(64 << 10, std::fs::File::open(path).map_err(io)?);
-    let peek = std::io::BufRead::fill_buf(&mut file).map_err(io)?;
-    let (kind, renamed) = kind::recognise(&name, path, peek)?;
-    let (mut sheet, rows) = match kind {
-        kind::Kind::Workbook(book) => {
+    if let Some(program) = process::program() {
+        return process::open(program, &name, path, options, fit);
+    }
+    match open_here(&name, path, options)? {
+        Opened::Workbook(book, renamed) => {
             // A damaged or hostile workbook must not take the program down
             // with it, whatever the workbook library makes of it.
             let opened = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                workbook::open(&name, path, book, options, fit)
+                workbook::open(&name, book, options, fit)
             }))
             .unwrap_or_else(|_| Err(reader_failed(&name)));
-            let (sheet, rows) = opened?;
-            (sheet, Rows::Streamed(rows))
+            let (mut sheet, rows) = opened?;
+            if let Some(note) = renamed {
+                sheet.notes.insert(0, note);
+            }
+            Ok((sheet, Rows::Streamed(rows)))
+        }
+        Opened::Sheet(sheet, rows) => Ok((sheet, rows)),
+    }
+}
+
+/// Opens a file in this process: a workbook as a book to ask for rows (with
+/// the note if its name says otherwise), any other sheet with its rows.
+fn open_here(name: &str, path: &Path, options: &ReadOptions) -> Result<Opened> {
+    let io = |source| Error::Io { action: "read", path: path.to_owned(), source };
+    let mut file = std::io::BufReader::with_capacity(64 << 10, std::fs::File::open(path).map_err(io)?);
+    let peek = std::io::BufRead::fill_buf(&mut file).map_err(io)?;
+    let (kind, renamed) = kind::recognise(name, path, peek)?;
+    let (mut sheet, rows) = match kind {
+        kind::Kind::Workbook(book) => {
+            let opened = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                workbook::Book::open(name, path, book)
+            }))
+            .unwrap_or_else(|_| Err(reader_failed(name)));
+            return Ok(Opened::Workbook(opened?, renamed));
         }
         kind::Kind::Json if json_sheet::is_array(peek) => {
-            let (sheet, rows) = json_sheet::open_array(&name, path)?;
+            let (sheet, rows) = json_sheet::open_array(name, path)?;
             (sheet, Rows::Streamed(rows))
         }
         kind::Kind::Json => {
             let mut bytes = vec![];
             file.read_to_end(&mut bytes).map_err(io)?;
-            Rows::memory(json_sheet::read(&name, &bytes, options)?)
+            Rows::memory(json_sheet::read(name, &bytes, options)?)
         }
         kind::Kind::Utf16 => {
             let mut bytes = vec![];
             file.read_to_end(&mut bytes).map_err(io)?;
-            let (text, _, _) = encoding_rs::UTF_16LE.decode(&bytes);
-            let (sheet, rows) = csv_sheet::open(
-                &name,
-                Box::new(std::io::Cursor::new(text.into_owned().into_bytes())),
-                options,
-            )?;
+            let text = encoding_rs::UTF_16LE.decode(&bytes).0.into_owned();
+            drop(bytes);
+            let (sheet, rows) =
+                csv_sheet::open(name, Box::new(std::io::Cursor::new(text.into_bytes())), options)?;
             let mut sheet = sheet;
             sheet
                 .notes
@@ -180,14 +204,14 @@ pub fn open(path: &Path, options: &ReadOptions, fit: &dyn Fn(&Sheet) -> usize) -
             (sheet, Rows::Csv(Box::new(rows)))
         }
         kind::Kind::Csv => {
-            let (sheet, rows) = csv_sheet::open(&name, Box::new(file), options)?;
+            let (sheet, rows) = csv_sheet::open(name, Box::new(file), options)?;
             (sheet, Rows::Csv(Box::new(rows)))
         }
     };
     if let Some(note) = renamed {
         sheet.notes.insert(0, note);
     }
-    Ok((sheet, rows))
+    Ok(Opened::Sheet(sheet, rows))
 }
 
 /// Reads a CSV or JSON sheet from memory; `ext` (`csv`, `json` or empty) decides the format, else the first byte.
@@ -200,11 +224,13 @@ pub fn read_bytes(name: &str, ext: &str, bytes: &[u8], options: &ReadOptions) ->
     }
 }
 
-/// Rows read by a thread of their own (a JSON array, a workbook sheet) and
-/// handed over through a short queue, after any read ahead with the header.
+/// Rows read by a thread of their own (a JSON array, a workbook sheet, a
+/// reader process) and handed over through a short queue, after any read
+/// ahead with the header.
 pub struct Streamed {
     ahead: std::collections::VecDeque<Row>,
     receive: std::sync::mpsc::Receiver<Result<Row>>,
+    notes: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
 }
 
 impl Streamed {
@@ -214,18 +240,29 @@ impl Streamed {
         ahead: Vec<Row>,
         read: impl FnOnce(&dyn Fn(Row) -> bool) -> Result<()> + Send + 'static,
     ) -> Streamed {
+        Streamed::spawn_with_notes(ahead, |send, _| read(send))
+    }
+
+    /// [`Streamed::spawn`] for a reader that also has notes to pass on.
+    pub(crate) fn spawn_with_notes(
+        ahead: Vec<Row>,
+        read: impl FnOnce(&dyn Fn(Row) -> bool, &dyn Fn(Vec<String>)) -> Result<()> + Send + 'static,
+    ) -> Streamed {
         let (send, receive) = std::sync::mpsc::sync_channel(64);
+        let notes = std::sync::Arc::new(std::sync::Mutex::new(vec![]));
+        let found = notes.clone();
         std::thread::spawn(move || {
+            let note = |more: Vec<String>| found.lock().unwrap_or_else(|p| p.into_inner()).extend(more);
             // A reader that panics must not look like the end of the sheet.
             let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                read(&|row| send.send(Ok(row)).is_ok())
+                read(&|row| send.send(Ok(row)).is_ok(), &note)
             }))
             .unwrap_or_else(|_| Err(reader_failed("the sheet")));
             if let Err(e) = read {
                 let _ = send.send(Err(e));
             }
         });
-        Streamed { ahead: ahead.into(), receive }
+        Streamed { ahead: ahead.into(), receive, notes }
     }
 }
 
@@ -257,7 +294,10 @@ impl Rows {
     pub fn notes(&mut self) -> Vec<String> {
         match self {
             Rows::Csv(rows) => std::mem::take(&mut rows.notes),
-            Rows::Streamed(_) | Rows::Memory(_) => vec![],
+            Rows::Streamed(rows) => {
+                std::mem::take(&mut *rows.notes.lock().unwrap_or_else(|p| p.into_inner()))
+            }
+            Rows::Memory(_) => vec![],
         }
     }
 }

@@ -9,7 +9,7 @@ use std::path::Path;
 use calamine::{Data, DataRef, Ods, Reader, SheetType, SheetVisible, Xls, Xlsb, Xlsx};
 
 use super::kind::Workbook;
-use super::{Location, ReadOptions, Row, Sheet, Streamed, header, unreadable};
+use super::{Location, ReadOptions, Row, Sheet, Streamed, bounds, header, unreadable};
 use crate::error::{Error, Result};
 
 /// The most columns a workbook can have (Excel: XFD). A sheet that says it has
@@ -20,19 +20,22 @@ pub const MAX_ROWS: usize = 1_048_576;
 
 type Source = BufReader<File>;
 
-/// An open workbook of any kind calamine reads.
-enum Book {
+/// An open workbook: read here with calamine, or by a reader process (see
+/// `process`), which answers the same three questions.
+pub(super) enum Book {
     Xlsx(Xlsx<Source>),
     Xlsb(Xlsb<Source>),
     Xls(Xls<Source>),
     Ods(Ods<Source>),
+    Process(super::process::Remote),
 }
 
 /// A sheet of the workbook, as the user sees it in the tabs.
-struct Tab {
-    name: String,
-    visible: bool,
-    worksheet: bool,
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub(super) struct Tab {
+    pub name: String,
+    pub visible: bool,
+    pub worksheet: bool,
 }
 
 /// Opens the sheet to read: the one `--sheet` names, else the first visible
@@ -40,12 +43,10 @@ struct Tab {
 /// many). Returns its header part and its rows as a stream.
 pub(super) fn open(
     name: &str,
-    path: &Path,
-    kind: Workbook,
+    mut book: Book,
     options: &ReadOptions,
     fit: &dyn Fn(&Sheet) -> usize,
 ) -> Result<(Sheet, Streamed)> {
-    let mut book = Book::open(name, path, kind)?;
     let tabs = book.tabs();
     if tabs.is_empty() {
         return Err(unreadable(name, None, "the workbook has no sheets", ""));
@@ -143,7 +144,7 @@ pub(super) fn open(
         .collect();
     let file = sheet.file.clone();
     let rows = Streamed::spawn(ahead, move |send| {
-        book.each_row(&file, &tab_name, |number, cells| {
+        book.rows(&file, &tab_name, None, |number, cells| {
             if number <= last_read {
                 return Ok(true);
             }
@@ -221,7 +222,10 @@ fn describe(
 }
 
 impl Book {
-    fn open(name: &str, path: &Path, kind: Workbook) -> Result<Book> {
+    /// Opens the workbook in this process, after checking that its container
+    /// holds what a workbook can (see `bounds`).
+    pub(super) fn open(name: &str, path: &Path, kind: Workbook) -> Result<Book> {
+        bounds::check_container(name, path, kind)?;
         let file =
             File::open(path).map_err(|source| Error::Io { action: "read", path: path.to_owned(), source })?;
         let source = BufReader::new(file);
@@ -251,12 +255,13 @@ impl Book {
         })
     }
 
-    fn tabs(&self) -> Vec<Tab> {
+    pub(super) fn tabs(&self) -> Vec<Tab> {
         let metadata = match self {
             Book::Xlsx(b) => b.sheets_metadata(),
             Book::Xlsb(b) => b.sheets_metadata(),
             Book::Xls(b) => b.sheets_metadata(),
             Book::Ods(b) => b.sheets_metadata(),
+            Book::Process(remote) => return remote.tabs().to_vec(),
         };
         metadata
             .iter()
@@ -271,11 +276,33 @@ impl Book {
     /// The first `n` rows that are not empty, with their spreadsheet row numbers.
     fn first_rows(&mut self, name: &str, tab: &str, n: usize) -> Result<Vec<(usize, Vec<String>)>> {
         let mut rows = vec![];
-        self.each_row(&label(name, tab), tab, |number, cells| {
+        self.rows(&label(name, tab), tab, Some(n), |number, cells| {
             rows.push((number, cells));
-            Ok(rows.len() < n)
+            Ok(true)
         })?;
         Ok(rows)
+    }
+
+    /// Calls `each` with every row that is not empty, in order, until it
+    /// returns false or `limit` rows have been passed.
+    pub(super) fn rows(
+        &mut self,
+        file: &str,
+        tab: &str,
+        limit: Option<usize>,
+        mut each: impl FnMut(usize, Vec<String>) -> Result<bool>,
+    ) -> Result<()> {
+        if let Book::Process(remote) = self {
+            return remote.rows(file, tab, limit, each);
+        }
+        let mut left = limit.unwrap_or(usize::MAX);
+        if left == 0 {
+            return Ok(());
+        }
+        self.each_row(file, tab, |number, cells| {
+            left -= 1;
+            Ok(each(number, cells)? && left > 0)
+        })
     }
 
     /// Calls `each` with every row that is not empty, in order, until it returns false.
@@ -283,7 +310,7 @@ impl Book {
         &mut self,
         file: &str,
         tab: &str,
-        mut each: impl FnMut(usize, Vec<String>) -> Result<bool>,
+        each: impl FnMut(usize, Vec<String>) -> Result<bool>,
     ) -> Result<()> {
         let failed = |e: String| {
             unreadable(
@@ -298,34 +325,13 @@ impl Book {
                 let mut reader = book.worksheet_cells_reader(tab).map_err(|e| failed(e.to_string()))?;
                 let declared = reader.dimensions();
                 check_size(file, declared.end.0 as usize + 1, declared.end.1 as usize + 1)?;
-                let mut row: Option<(usize, Vec<String>)> = None;
-                while let Some(cell) = reader.next_cell().map_err(|e| failed(e.to_string()))? {
-                    let (r, c) = (cell.get_position().0 as usize, cell.get_position().1 as usize);
-                    check_size(file, r + 1, c + 1)?;
-                    let text = text_ref(cell.get_value());
-                    if row.as_ref().is_some_and(|(n, _)| *n != r + 1) {
-                        let (number, cells) = row.take().unwrap();
-                        if !blank(&cells) && !each(number, cells)? {
-                            return Ok(());
-                        }
-                    }
-                    let (_, cells) = row.get_or_insert_with(|| (r + 1, vec![]));
-                    if !text.is_empty() {
-                        if cells.len() <= c {
-                            cells.resize(c + 1, String::new());
-                        }
-                        cells[c] = text;
-                    }
-                }
-                if let Some((number, cells)) = row
-                    && !blank(&cells)
-                {
-                    each(number, cells)?;
-                }
-                Ok(())
+                cells_of(file, || reader.next_cell().map_err(|e| failed(e.to_string())), each)
             }
             Book::Xlsb(book) => {
-                rows_of(file, book.worksheet_range(tab).map_err(|e| failed(e.to_string()))?, each)
+                let mut reader = book.worksheet_cells_reader(tab).map_err(|e| failed(e.to_string()))?;
+                let declared = reader.dimensions();
+                check_size(file, declared.end.0 as usize + 1, declared.end.1 as usize + 1)?;
+                cells_of(file, || reader.next_cell().map_err(|e| failed(e.to_string())), each)
             }
             Book::Xls(book) => {
                 rows_of(file, book.worksheet_range(tab).map_err(|e| failed(e.to_string()))?, each)
@@ -333,7 +339,58 @@ impl Book {
             Book::Ods(book) => {
                 rows_of(file, book.worksheet_range(tab).map_err(|e| failed(e.to_string()))?, each)
             }
+            Book::Process(remote) => remote.rows(file, tab, None, each),
         }
+    }
+}
+
+/// The rows of a sheet read cell by cell (.xlsx, .xlsb): only one row is
+/// held at a time, and no cell's text is copied before its length is checked.
+fn cells_of<'a>(
+    file: &str,
+    mut next: impl FnMut() -> Result<Option<calamine::Cell<DataRef<'a>>>>,
+    mut each: impl FnMut(usize, Vec<String>) -> Result<bool>,
+) -> Result<()> {
+    let mut row: Option<(usize, Vec<String>)> = None;
+    let mut row_bytes = 0;
+    while let Some(cell) = next()? {
+        let (r, c) = (cell.get_position().0 as usize, cell.get_position().1 as usize);
+        check_size(file, r + 1, c + 1)?;
+        if row.as_ref().is_some_and(|(n, _)| *n != r + 1) {
+            let (number, cells) = row.take().unwrap();
+            row_bytes = 0;
+            if !blank(&cells) && !each(number, cells)? {
+                return Ok(());
+            }
+        }
+        let value = cell.get_value();
+        let length = bounds::check_cell(file, r + 1, c, value_text(value))?;
+        row_bytes += length;
+        bounds::check_row(file, r + 1, row_bytes)?;
+        let text = text_ref(value);
+        let (_, cells) = row.get_or_insert_with(|| (r + 1, vec![]));
+        if !text.is_empty() {
+            if cells.len() <= c {
+                cells.resize(c + 1, String::new());
+            }
+            cells[c] = text;
+        }
+    }
+    if let Some((number, cells)) = row
+        && !blank(&cells)
+    {
+        each(number, cells)?;
+    }
+    Ok(())
+}
+
+/// A cell's text as the file holds it, to check before it is copied (numbers
+/// and dates are short whatever they are).
+fn value_text<'a>(value: &'a DataRef<'_>) -> &'a str {
+    match value {
+        DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s,
+        DataRef::SharedString(s) => s,
+        _ => "",
     }
 }
 
@@ -348,12 +405,22 @@ fn rows_of(
     let (bottom, right) = range.end().unwrap_or((top, left));
     check_size(file, bottom as usize + 1, right as usize + 1)?;
     for (i, row) in range.rows().enumerate() {
+        let number = top as usize + i + 1;
+        let mut row_bytes = 0;
+        for (c, value) in row.iter().enumerate() {
+            let text = match value {
+                Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.as_str(),
+                _ => "",
+            };
+            row_bytes += bounds::check_cell(file, number, left as usize + c, text)?;
+            bounds::check_row(file, number, row_bytes)?;
+        }
         let mut cells = vec![String::new(); left as usize];
         cells.extend(row.iter().map(text_data));
         while cells.last().is_some_and(String::is_empty) {
             cells.pop();
         }
-        if !blank(&cells) && !each(top as usize + i + 1, cells)? {
+        if !blank(&cells) && !each(number, cells)? {
             break;
         }
     }
