@@ -220,7 +220,9 @@ fn other_sites_cannot_drive_the_app() {
         ))
     };
     let wipe = format!("{session}wissen");
-    for (method, path) in [("GET", "/"), ("GET", session.as_str()), ("GET", "/stijl.css"), ("POST", &wipe)] {
+    for (method, path) in
+        [("GET", "/"), ("GET", session.as_str()), ("GET", "/stijl.css"), ("POST", wipe.as_str())]
+    {
         let answer = ask(method, path, "cross-site");
         assert!(answer.starts_with("HTTP/1.1 403"), "{method} {path}: {answer}");
         assert!(answer.contains("andere website"), "a page that says why: {answer}");
