@@ -5,6 +5,8 @@ mod common;
 // The crate root would look for tests/earlier.rs (the command line's follow-up tests).
 #[path = "serve/earlier.rs"]
 mod earlier;
+#[path = "serve/private.rs"]
+mod private;
 
 use common::server::{Server, unescape, unzip};
 use common::{Pdf, run_ok, scratch, squash};
@@ -207,9 +209,73 @@ fn other_sites_cannot_drive_the_app() {
     // DNS rebinding: a foreign name that resolves to 127.0.0.1.
     let answer = server.raw("GET / HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n");
     assert!(answer.starts_with("HTTP/1.1 403"), "{answer}");
+    // Whatever a page on another site makes the browser ask (a link, an image,
+    // a form, a script), also a GET, also with this app's Origin: refused.
+    let host = server.base.trim_start_matches("http://");
+    let ask = |method: &str, path: &str, site: &str| {
+        server.raw(&format!(
+            "{method} {path} HTTP/1.1\r\nHost: {host}\r\nOrigin: {}\r\nSec-Fetch-Site: {site}\r\n\
+             Content-Length: 0\r\nConnection: close\r\n\r\n",
+            server.base
+        ))
+    };
+    let wipe = format!("{session}wissen");
+    for (method, path) in
+        [("GET", "/"), ("GET", session.as_str()), ("GET", "/stijl.css"), ("POST", wipe.as_str())]
+    {
+        let answer = ask(method, path, "cross-site");
+        assert!(answer.starts_with("HTTP/1.1 403"), "{method} {path}: {answer}");
+        assert!(answer.contains("andere website"), "a page that says why: {answer}");
+    }
+    assert!(server.get(&session).text().contains("a.csv"), "the session and its file are still there");
+    // The app's own pages, a typed address or bookmark, and this machine's other ports pass.
+    for site in ["same-origin", "none", "same-site"] {
+        let answer = ask("GET", "/", site);
+        assert!(answer.starts_with("HTTP/1.1 303"), "{site}: {answer}");
+    }
     // Unknown or made-up sessions are not found.
     assert_eq!(server.get("/s/00000000000000000000000000000000/").status, 404);
     assert_eq!(server.get("/s/../../etc/passwd").status, 404);
+}
+
+#[test]
+fn opening_the_app_again_and_again_pushes_out_no_session_with_files() {
+    let server = Server::start("serve-full", &[]);
+    let sheet: &[u8] = b"naam,R1V1\nx,A\n";
+    let upload = |session: &str| {
+        let sent = server.upload(&format!("{session}bestanden"), &[("antwoorden", "a.csv", sheet)]);
+        assert_eq!(sent.status, 303, "{}", sent.text());
+    };
+    let kept = server.session();
+    upload(&kept);
+    // What a page that makes the browser open the app 70 times does.
+    for _ in 0..70 {
+        assert_eq!(server.get("/").status, 303);
+    }
+    let page = server.get(&kept);
+    assert_eq!(page.status, 200);
+    assert!(page.text().contains("a.csv"), "the session keeps its file");
+    // Empty sessions give way; once every session has files, a new one is refused instead.
+    let mut others = vec![];
+    let refused = loop {
+        let start = server.get("/");
+        if start.status != 303 {
+            break start;
+        }
+        let session = start.location.unwrap();
+        upload(&session);
+        others.push(session);
+        assert!(others.len() < 1000, "a new session is refused at some point");
+    };
+    assert_eq!(refused.status, 503);
+    assert!(refused.text().contains("Te veel sessies"), "{}", refused.text());
+    assert_eq!(others.len(), 63, "64 sessions at most");
+    for session in others.iter().chain([&kept]) {
+        assert!(server.get(session).text().contains("a.csv"), "{session} is still there");
+    }
+    // Ending one makes room.
+    server.post_form(&format!("{}wissen", others[0]), &[]);
+    assert_eq!(server.get("/").status, 303);
 }
 
 #[test]

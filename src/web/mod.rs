@@ -3,13 +3,16 @@
 //! the same library functions (`check`, `inspect`, `preview`, `report`, …).
 //!
 //! Local only: it listens on 127.0.0.1, refuses requests whose Host or Origin
-//! is not that address (DNS rebinding, cross-site posts), and keeps every
-//! upload and report in a temporary folder per session, behind an unguessable
-//! id in the address, deleted when the session ends or the app stops.
+//! is not that address (DNS rebinding, cross-site posts) and every request a
+//! page on another site makes, and keeps every upload and report in a private
+//! temporary folder per session, behind an unguessable id in the address,
+//! deleted when the session ends or the app stops (or, after a crash, when it
+//! starts again).
 
 mod earlier;
 mod forms;
 mod pages;
+mod root;
 mod run;
 mod session;
 mod views;
@@ -83,12 +86,16 @@ pub fn serve(
             ))
         })?;
         let addr = listener.local_addr().map_err(|e| handreiking::Error::Usage(e.to_string()))?;
-        let root = tempfile::Builder::new().prefix("handreiking-serve-").tempdir().map_err(|source| {
-            handreiking::Error::Io { action: "create folder", path: std::env::temp_dir(), source }
+        let tmp = std::env::temp_dir();
+        root::remove_stale(&tmp);
+        let root = root::Root::create(&tmp).map_err(|source| handreiking::Error::Io {
+            action: "create folder",
+            path: tmp,
+            source,
         })?;
-        let _ = ROOT.set(root.path().to_owned());
+        let _ = ROOT.set(root.path.clone());
         let app = Arc::new(App {
-            sessions: Sessions::new(root.path().to_owned()),
+            sessions: Sessions::new(root.path.clone()),
             views: views::Views::new(h),
             settings,
             options,
@@ -97,6 +104,15 @@ pub fn serve(
         tokio::spawn(session::reap(app.clone()));
         let url = format!("http://{addr}/");
         started(&url);
+        // From here on every file the app and its render processes make (uploads,
+        // mapping files, reports, manifests) is for this account only. Not before:
+        // a browser `--open` starts keeps the user's own umask. Nothing else is
+        // written outside the root, which is private already.
+        #[cfg(unix)]
+        // SAFETY: only sets this process's file creation mask.
+        unsafe {
+            libc::umask(0o077);
+        }
         axum::serve(listener, router(app))
             .await
             .map_err(|e| handreiking::Error::Usage(format!("the web server stopped: {e}")))?;
@@ -143,6 +159,20 @@ async fn guard(State(app): State<Arc<App>>, request: Request, next: Next) -> Res
         return refused(
             &app,
             "Dit adres hoort niet bij deze app. Open de app via het adres dat bij het starten werd getoond.",
+        );
+    }
+    // Any request a page on another site makes (a link, an image, a form, a
+    // script's fetch), GET included: opening the app makes a session, and its
+    // pages show personal data. Browsers say so in Sec-Fetch-Site; `same-site`
+    // (another port of this machine), `none` (typed, a bookmark, `--open`)
+    // and none at all (not a browser) pass, with the Origin check for posts.
+    let site = request.headers().get("sec-fetch-site").and_then(|v| v.to_str().ok());
+    if site.is_some_and(|site| site.eq_ignore_ascii_case("cross-site")) {
+        return refused(
+            &app,
+            "Deze pagina werd geopend vanaf een andere website. Om uw gegevens te beschermen doet de app niets \
+             voor een andere website. Typ of plak het adres dat bij het starten werd getoond in de adresbalk van \
+             de browser, of klik op de link in het venster waarin de app draait.",
         );
     }
     let unsafe_method = !matches!(*request.method(), Method::GET | Method::HEAD);

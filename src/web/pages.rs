@@ -8,7 +8,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde_json::json;
 
-use super::session::{Session, valid_id};
+use super::session::{NoSession, Session, valid_id};
 use super::{App, forms, views};
 
 type Shared = Arc<Mutex<Session>>;
@@ -31,16 +31,19 @@ impl axum::extract::FromRequestParts<Arc<App>> for Found {
         let found = if valid_id(id) { app.sessions.get(id) } else { None };
         match found {
             Some(session) => Ok(Found { id: id.to_string(), session }),
-            None => {
-                let page = app.views.message(
-                    "Deze sessie bestaat niet (meer)",
-                    "De bestanden van een sessie worden gewist als u de sessie beëindigt, als hij lang niet is gebruikt, of als de app is gestopt. Begin opnieuw.",
-                    Some(("/", "Opnieuw beginnen")),
-                );
-                Err((StatusCode::NOT_FOUND, page).into_response())
-            }
+            None => Err(gone(app)),
         }
     }
+}
+
+/// The page for a session that does not exist (any more).
+pub fn gone(app: &App) -> Response {
+    let page = app.views.message(
+        "Deze sessie bestaat niet (meer)",
+        "De bestanden van een sessie worden gewist als u de sessie beëindigt, als hij lang niet is gebruikt, of als de app is gestopt. Begin opnieuw.",
+        Some(("/", "Opnieuw beginnen")),
+    );
+    (StatusCode::NOT_FOUND, page).into_response()
 }
 
 /// What every page of a session shows around its content.
@@ -70,7 +73,18 @@ pub async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'stat
 pub async fn start(State(app): State<Arc<App>>) -> Response {
     match app.sessions.create() {
         Ok(id) => Redirect::to(&format!("/s/{id}/")).into_response(),
-        Err(e) => (
+        Err(NoSession::Full) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            app.views.message(
+                "Te veel sessies tegelijk",
+                "Er zijn al te veel sessies met bestanden open; de app wist daarvoor geen bestanden van een \
+                 andere sessie. Beëindig een sessie die u niet meer nodig hebt (knop “Sessie beëindigen”), of \
+                 wacht tot sessies die lang niet zijn gebruikt vanzelf worden gewist, en probeer het opnieuw.",
+                Some(("/", "Opnieuw proberen")),
+            ),
+        )
+            .into_response(),
+        Err(NoSession::Io(e)) => (
             StatusCode::INTERNAL_SERVER_ERROR,
             app.views.message(
                 "Er ging iets mis",
@@ -182,6 +196,9 @@ pub async fn upload(
         return upload_failed(&app, &shared, "", StatusCode::PAYLOAD_TOO_LARGE);
     }
     let mut session = shared.lock().unwrap();
+    if session.ended {
+        return gone(&app);
+    }
     if let Some(page) = busy(&app, &session) {
         return page;
     }
@@ -446,11 +463,12 @@ pub async fn preview_pdf(State(app): State<Arc<App>>, Found { session: shared, .
 /// Ends the session: its batch is stopped and every file deleted.
 pub async fn end_session(State(app): State<Arc<App>>, Found { id, .. }: Found) -> Response {
     let worker = app.clone();
-    let _ = blocking(move || worker.sessions.end(&id)).await;
-    let page = app.views.message(
-        "Sessie beëindigd",
-        "De geüploade bestanden en de gemaakte rapporten zijn van deze computer gewist.",
-        Some(("/", "Opnieuw beginnen")),
-    );
-    page.into_response()
+    let erased = blocking(move || worker.sessions.end(&id)).await.unwrap_or(false);
+    let text = if erased {
+        "De geüploade bestanden en de gemaakte rapporten zijn van deze computer gewist."
+    } else {
+        "Het maken van de rapporten wordt gestopt. Zodra het rapport dat nu wordt gemaakt klaar is, worden \
+         de geüploade bestanden en de gemaakte rapporten van deze computer gewist."
+    };
+    app.views.message("Sessie beëindigd", text, Some(("/", "Opnieuw beginnen"))).into_response()
 }

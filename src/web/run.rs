@@ -6,7 +6,8 @@ use std::convert::Infallible;
 use std::io::Write;
 use std::path::Path as FsPath;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::Duration;
 
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
@@ -31,8 +32,14 @@ pub struct Progress {
 /// A batch started from the page.
 pub struct BatchRun {
     cancel: Arc<AtomicBool>,
+    /// Its session ended: the batch deletes the session's folder when it is
+    /// done. Read and set under the `finished` lock, so exactly one of ending
+    /// and finishing comes first.
+    ended: AtomicBool,
     progress: tokio::sync::watch::Sender<Progress>,
     finished: Mutex<Option<Finished>>,
+    /// Signalled when `finished` is set.
+    done: Condvar,
 }
 
 struct Finished {
@@ -49,6 +56,17 @@ impl BatchRun {
 
     pub fn stop(&self) {
         self.cancel.store(true, Ordering::Relaxed);
+    }
+
+    /// Its session ends: stops the batch and waits (at most `wait`) until
+    /// nothing writes any more. False if it still runs; it then deletes the
+    /// session's folder itself when it is done.
+    pub fn end(&self, wait: Duration) -> bool {
+        self.stop();
+        let finished = self.finished.lock().unwrap();
+        self.ended.store(true, Ordering::Relaxed);
+        let (finished, _) = self.done.wait_timeout_while(finished, wait, |f| f.is_none()).unwrap();
+        finished.is_some()
     }
 }
 
@@ -90,6 +108,9 @@ pub async fn start(
     axum::Form(extras): axum::Form<Extras>,
 ) -> Response {
     let mut session = shared.lock().unwrap();
+    if session.ended {
+        return super::pages::gone(&app);
+    }
     if session.sheets.is_empty() {
         return Redirect::to(&format!("/s/{id}/")).into_response();
     }
@@ -104,17 +125,33 @@ pub async fn start(
             status: "Antwoorden lezen…".into(),
             bezig: true,
         });
-        let run = Arc::new(BatchRun { cancel: cancel.clone(), progress, finished: Mutex::new(None) });
+        let run = Arc::new(BatchRun {
+            cancel: cancel.clone(),
+            ended: AtomicBool::new(false),
+            progress,
+            finished: Mutex::new(None),
+            done: Condvar::new(),
+        });
         session.batch = Some(run.clone());
-        let chosen = session.chosen();
+        let (chosen, dir) = (session.chosen(), session.dir.clone());
         let app = app.clone();
         tokio::task::spawn_blocking(move || {
             let finished = make_all(&app, &chosen, &out, &extras, cancel, &run);
-            *run.finished.lock().unwrap() = Some(finished);
+            let ended = {
+                let mut done = run.finished.lock().unwrap();
+                *done = Some(finished);
+                run.ended.load(Ordering::Relaxed)
+            };
+            run.done.notify_all();
             run.progress.send_modify(|p| {
                 p.bezig = false;
                 p.status = "Klaar".into();
             });
+            // After the last write: ending the session either found the batch
+            // finished (and deletes the folder itself) or is found here.
+            if ended {
+                let _ = std::fs::remove_dir_all(&dir);
+            }
         });
     }
     Redirect::to(&format!("/s/{id}/voortgang")).into_response()

@@ -11,8 +11,14 @@ use std::time::{Duration, Instant};
 use super::App;
 use super::run::BatchRun;
 
-/// At most this many sessions at once; a new one pushes out the one unused longest.
+/// At most this many sessions at once. A new one only ever pushes out one
+/// that has nothing in it yet: any page can make the browser open `/` (with
+/// `same-site` from another port of this machine, or an older browser), and
+/// that must not cost a consultant their files.
 const MAX_SESSIONS: usize = 64;
+
+/// How long ending a session waits for its batch to stop before saying so.
+const STOP_WAIT: Duration = Duration::from_secs(30);
 
 pub struct Sessions {
     root: PathBuf,
@@ -44,8 +50,17 @@ pub struct Session {
     /// current files and mapping.
     pub preview: Option<super::forms::Ready>,
     pub batch: Option<Arc<BatchRun>>,
+    /// Ended (or pushed out): a request that found it before must store nothing.
+    pub ended: bool,
     last_seen: Instant,
     uploads: usize,
+}
+
+/// Why no new session was made.
+pub enum NoSession {
+    /// Every session has files or a batch; none is pushed out for a new one.
+    Full,
+    Io(std::io::Error),
 }
 
 impl Session {
@@ -57,8 +72,14 @@ impl Session {
     /// Stores an upload under a fresh numbered folder.
     pub fn store(&mut self, name: &str, bytes: &[u8]) -> std::io::Result<Upload> {
         self.uploads += 1;
-        let folder = self.dir.join("bestanden").join(self.uploads.to_string());
-        std::fs::create_dir_all(&folder)?;
+        // Not `create_dir_all`: the session's folder is never made again once it is deleted.
+        let files = self.dir.join("bestanden");
+        match std::fs::create_dir(&files) {
+            Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => return Err(e),
+            _ => {}
+        }
+        let folder = files.join(self.uploads.to_string());
+        std::fs::create_dir(&folder)?;
         let path = folder.join(stored_name(name));
         std::fs::write(&path, bytes)?;
         Ok(Upload { name: shown_name(name), path })
@@ -107,6 +128,11 @@ impl Session {
     pub fn running(&self) -> bool {
         self.batch.as_ref().is_some_and(|b| b.running())
     }
+
+    /// Nothing in it to lose: no file, no mapping, no batch.
+    fn empty(&self) -> bool {
+        self.uploads == 0 && self.uploads().next().is_none() && self.batch.is_none()
+    }
 }
 
 /// The files chosen in a session and how to read them: the options `report`,
@@ -150,11 +176,26 @@ impl Sessions {
         Sessions { root, all: Mutex::new(HashMap::new()) }
     }
 
-    /// A new session with its own folder.
-    pub fn create(&self) -> std::io::Result<String> {
+    /// A new session with its own folder. When there are too many, the one
+    /// unused longest of those with nothing in them gives way; when every
+    /// session has files, none does.
+    pub fn create(&self) -> Result<String, NoSession> {
+        let mut all = self.all.lock().unwrap();
+        if all.len() >= MAX_SESSIONS {
+            let unused = all
+                .iter()
+                .filter(|(_, s)| s.lock().unwrap().empty())
+                .min_by_key(|(_, s)| s.lock().unwrap().last_seen)
+                .map(|(id, _)| id.clone());
+            let old = unused.and_then(|id| all.remove(&id)).ok_or(NoSession::Full)?;
+            let mut old = old.lock().unwrap();
+            old.ended = true;
+            let _ = std::fs::remove_dir_all(&old.dir);
+        }
         let id = new_id();
         let dir = self.root.join(&id);
-        std::fs::create_dir_all(&dir)?;
+        // Not `create_dir_all`: the root is never made again once the app removed it.
+        std::fs::create_dir(&dir).map_err(NoSession::Io)?;
         let session = Session {
             id: id.clone(),
             dir,
@@ -165,20 +206,10 @@ impl Sessions {
             match_column: None,
             preview: None,
             batch: None,
+            ended: false,
             last_seen: Instant::now(),
             uploads: 0,
         };
-        let mut all = self.all.lock().unwrap();
-        if all.len() >= MAX_SESSIONS {
-            let oldest = all
-                .iter()
-                .filter(|(_, s)| !s.lock().unwrap().running())
-                .min_by_key(|(_, s)| s.lock().unwrap().last_seen)
-                .map(|(id, _)| id.clone());
-            if let Some(old) = oldest.and_then(|id| all.remove(&id)) {
-                let _ = std::fs::remove_dir_all(&old.lock().unwrap().dir);
-            }
-        }
         all.insert(id.clone(), Arc::new(Mutex::new(session)));
         Ok(id)
     }
@@ -190,14 +221,23 @@ impl Sessions {
         Some(session)
     }
 
-    /// Ends a session: a running batch is stopped and every file deleted.
-    pub fn end(&self, id: &str) {
-        let Some(session) = self.all.lock().unwrap().remove(id) else { return };
-        let session = session.lock().unwrap();
-        if let Some(batch) = &session.batch {
-            batch.stop();
+    /// Ends a session: a running batch is stopped first, then every file is
+    /// deleted. False when the batch did not stop in time: it deletes the
+    /// folder itself once it has, so nothing writes there after it is gone.
+    pub fn end(&self, id: &str) -> bool {
+        let Some(session) = self.all.lock().unwrap().remove(id) else { return true };
+        let (dir, batch) = {
+            let mut session = session.lock().unwrap();
+            session.ended = true;
+            (session.dir.clone(), session.batch.clone())
+        };
+        if let Some(batch) = batch
+            && !batch.end(STOP_WAIT)
+        {
+            return false;
         }
-        let _ = std::fs::remove_dir_all(&session.dir);
+        let _ = std::fs::remove_dir_all(&dir);
+        true
     }
 
     /// Sessions unused for longer than `idle`, with no batch running.

@@ -3,7 +3,7 @@
 //! `Server` is dropped, also when the test fails.
 
 use std::io::{Read, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Stdio};
 
 pub struct Server {
@@ -12,6 +12,8 @@ pub struct Server {
     pub base: String,
     /// The TMPDIR it was started with: its sessions' folders are in there.
     pub tmp: PathBuf,
+    /// What it says (stderr).
+    log: PathBuf,
     agent: ureq::Agent,
 }
 
@@ -31,9 +33,14 @@ impl Reply {
 
 impl Server {
     pub fn start(name: &str, flags: &[&str]) -> Server {
-        let tmp = super::scratch(&format!("{name}-tmp"));
+        Server::start_in(&super::scratch(&format!("{name}-tmp")), flags)
+    }
+
+    /// A server with `tmp` as its TMPDIR, which other servers may share.
+    pub fn start_in(tmp: &Path, flags: &[&str]) -> Server {
+        let tmp = tmp.to_owned();
         // What the server says goes to a file: read for its address, and shown when a test fails.
-        let log = tmp.join("server.log");
+        let log = (1..).map(|n| tmp.join(format!("server-{n}.log"))).find(|p| !p.exists()).unwrap();
         let child = super::bin()
             .args(["serve", "--port", "0"])
             .args(flags)
@@ -57,7 +64,7 @@ impl Server {
             .trim_end_matches('/')
             .to_string();
         let agent = ureq::Agent::config_builder().max_redirects(0).http_status_as_error(false).build().into();
-        Server { child, base, tmp, agent }
+        Server { child, base, tmp, log, agent }
     }
 
     pub fn pid(&self) -> u32 {
@@ -66,6 +73,36 @@ impl Server {
 
     pub fn wait(&mut self) -> std::process::ExitStatus {
         self.child.wait().unwrap()
+    }
+
+    /// The folder its sessions live in: the `handreiking-serve-*` folder in its
+    /// TMPDIR whose marker names its process.
+    pub fn root(&self) -> PathBuf {
+        std::fs::read_dir(&self.tmp)
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("handreiking-serve-"))
+            .find(|p| {
+                let marker = std::fs::read_to_string(p.join(".handreiking-serve")).unwrap_or_default();
+                marker.trim() == self.pid().to_string()
+            })
+            .expect("the app's temporary folder")
+    }
+
+    /// Its child processes (render processes), from /proc.
+    pub fn children(&self) -> Vec<u32> {
+        let parent = self.pid().to_string();
+        std::fs::read_dir("/proc")
+            .unwrap()
+            .flatten()
+            .filter_map(|entry| {
+                let stat = std::fs::read_to_string(entry.path().join("stat")).ok()?;
+                // `pid (name) state ppid …`; the name may hold spaces and parentheses.
+                let ppid = stat.rsplit_once(')')?.1.split_whitespace().nth(1)?;
+                (ppid == parent).then(|| entry.file_name().to_string_lossy().parse().ok()).flatten()
+            })
+            .collect()
     }
 
     fn url(&self, path: &str) -> String {
@@ -179,7 +216,7 @@ impl Server {
 impl Drop for Server {
     fn drop(&mut self) {
         if std::thread::panicking() {
-            let said = std::fs::read_to_string(self.tmp.join("server.log")).unwrap_or_default();
+            let said = std::fs::read_to_string(&self.log).unwrap_or_default();
             eprintln!("the server said:\n{said}\nits status: {:?}", self.child.try_wait());
         }
         let _ = self.child.kill();
