@@ -34,7 +34,7 @@ fn hostile_files_end_check_with_a_message_within_bounds() {
     let mut failures = vec![];
     for bomb in &bombs {
         let size = std::fs::metadata(&bomb.path).unwrap().len();
-        assert!(size <= 100 << 20, "{}: the promise is for files up to 100 MB", bomb.path.display());
+        assert!(size <= 100_000_000, "{}: the promise is for files up to 100 MB", bomb.path.display());
         let started = std::time::Instant::now();
         let out = Command::new("prlimit")
             .arg(format!("--as={MEMORY}"))

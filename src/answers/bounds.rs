@@ -36,6 +36,26 @@ const SMALLEST_SHARED_STRING: u64 = 12;
 
 const HINT_DAMAGED: &str = "the file is damaged or was not made by a spreadsheet program: open it in Excel or LibreOffice and save it again, or export the answers as CSV";
 
+/// The most columns a sheet can have (Excel: up to column XFD).
+pub const MAX_COLUMNS: usize = 16_384;
+
+/// Checks how many columns a row (or a JSON file's keys) has.
+pub fn check_columns(file: &str, row: Option<usize>, columns: usize) -> Result<()> {
+    if columns > MAX_COLUMNS {
+        let what = match row {
+            Some(row) => format!("row {row} has {columns} columns"),
+            None => format!("the respondents have more than {MAX_COLUMNS} different keys"),
+        };
+        return Err(unreadable(
+            file,
+            row,
+            format!("{what}; a sheet has at most {MAX_COLUMNS} (up to column XFD)"),
+            HINT_DAMAGED,
+        ));
+    }
+    Ok(())
+}
+
 /// Checks one cell's text; returns its length in bytes.
 pub fn check_cell(file: &str, row: usize, column: usize, text: &str) -> Result<usize> {
     // Bytes first: no more than four per character, so most cells need no count.

@@ -211,6 +211,7 @@ impl CsvRows {
             return Ok(None);
         }
         self.number = number;
+        super::bounds::check_columns(&self.name, Some(number), self.record.len())?;
         let cells = self
             .record
             .iter()

@@ -32,6 +32,7 @@ pub(super) fn read(name: &str, bytes: &[u8], _options: &ReadOptions) -> Result<S
         for (header, _) in &cells {
             if !headers.contains(header) {
                 headers.push(header.clone());
+                super::bounds::check_columns(name, None, headers.len())?;
             }
         }
         parsed.push(cells);
@@ -98,6 +99,7 @@ pub(super) fn open_array(name: &str, path: &Path) -> Result<(Sheet, Streamed)> {
         for (header, _) in record_cells(name, Location::Record(i + 1), &value)? {
             if seen.insert(header.clone()) {
                 headers.push(header);
+                super::bounds::check_columns(name, None, headers.len())?;
             }
         }
         Ok(())
@@ -267,9 +269,10 @@ fn limesurvey_record(r: &Map<String, Value>) -> Map<String, Value> {
 /// Flat JSON objects as rows: the union of their keys as columns, in first-seen order.
 pub fn flat_records(name: &str, records: Vec<Map<String, Value>>, layout: &'static str) -> Sheet {
     let mut headers: Vec<String> = vec![];
+    let mut seen = std::collections::HashSet::new();
     for r in &records {
         for k in r.keys() {
-            if !headers.contains(k) {
+            if seen.insert(k.as_str()) {
                 headers.push(k.clone());
             }
         }

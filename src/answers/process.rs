@@ -256,7 +256,7 @@ impl Drop for Reader {
     }
 }
 
-const HINT_DIED: &str = "the file is damaged or was built to overload a reader; open it in Excel or LibreOffice and save it again, or export the answers as CSV";
+const HINT_DIED: &str = "the file is damaged or was built to overload a reader; export the answers again from the survey tool (CSV or .xlsx), or open the file in Excel or LibreOffice and save it again";
 
 /// What a reader process's end means for the user.
 fn death(status: Option<std::process::ExitStatus>, said: &str) -> String {

@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 
 /// The most columns a workbook can have (Excel: XFD). A sheet that says it has
 /// more is damaged or hostile, and is refused before anything is allocated.
-pub const MAX_COLUMNS: usize = 16_384;
+pub const MAX_COLUMNS: usize = bounds::MAX_COLUMNS;
 /// The most rows a workbook can have.
 pub const MAX_ROWS: usize = 1_048_576;
 

@@ -196,6 +196,8 @@ pub fn made(dir: &Path, wanted: &dyn Fn(&str) -> bool) -> Vec<Bomb> {
         let stored = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
         zip.start_file("mimetype", stored).unwrap();
         zip.write_all(b"application/vnd.oasis.opendocument.spreadsheet").unwrap();
+        zip.start_file("META-INF/manifest.xml", SimpleFileOptions::default()).unwrap();
+        zip.write_all(br#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#).unwrap();
         zip.start_file("content.xml", SimpleFileOptions::default()).unwrap();
         zip.write_all(br#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet><table:table table:name="Blad1"><table:table-row><table:table-cell office:value-type="string"><text:p>naam</text:p></table:table-cell></table:table-row><table:table-row table:number-rows-repeated="1048575"><table:table-cell table:number-columns-repeated="16384" office:value-type="string"><text:p>A</text:p></table:table-cell></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"#).unwrap();
         zip.finish().unwrap();
@@ -205,7 +207,7 @@ pub fn made(dir: &Path, wanted: &dyn Fn(&str) -> bool) -> Vec<Bomb> {
         let mut f = std::io::BufWriter::new(std::fs::File::create(p).unwrap());
         f.write_all(b"naam,R1V1\n\"").unwrap();
         let chunk = vec![b'x'; 1 << 20];
-        for _ in 0..100 {
+        for _ in 0..95 {
             f.write_all(&chunk).unwrap();
         }
         f.write_all(b"\",A\n").unwrap();
@@ -214,7 +216,7 @@ pub fn made(dir: &Path, wanted: &dyn Fn(&str) -> bool) -> Vec<Bomb> {
     add("wide.csv", "a 100 MB CSV whose rows have a million empty columns", &|p| {
         let mut f = std::io::BufWriter::new(std::fs::File::create(p).unwrap());
         let row = vec![b','; 1 << 20];
-        for _ in 0..100 {
+        for _ in 0..95 {
             f.write_all(&row).unwrap();
             f.write_all(b"\n").unwrap();
         }
@@ -224,7 +226,7 @@ pub fn made(dir: &Path, wanted: &dyn Fn(&str) -> bool) -> Vec<Bomb> {
         let mut f = std::io::BufWriter::new(std::fs::File::create(p).unwrap());
         f.write_all(b"{\"answers\": [0").unwrap();
         let chunk = ",0".repeat(1 << 19);
-        for _ in 0..100 {
+        for _ in 0..95 {
             f.write_all(chunk.as_bytes()).unwrap();
         }
         f.write_all(b"]}").unwrap();
@@ -258,12 +260,13 @@ fn column(mut c: usize) -> String {
 /// type 0x0200, first row, last row + 1, first column, last column + 1)
 /// rewritten to claim `rows` by `columns`.
 fn xls_claiming(rows: u32, columns: u16) -> Vec<u8> {
+    use std::io::{Read, Seek};
     let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/exports/kobotoolbox.xls");
-    let bytes = std::fs::read(&source).unwrap();
-    let mut cfb = cfb::CompoundFile::open(std::io::Cursor::new(bytes)).unwrap();
-    let stream = if cfb.exists("/Workbook") { "/Workbook" } else { "/Book" };
+    let mut cfb = cfb::CompoundFile::open(std::io::Cursor::new(std::fs::read(&source).unwrap())).unwrap();
+    let name = if cfb.exists("/Workbook") { "/Workbook" } else { "/Book" };
+    let mut stream = cfb.open_stream(name).unwrap();
     let mut data = vec![];
-    std::io::Read::read_to_end(&mut cfb.open_stream(stream).unwrap(), &mut data).unwrap();
+    stream.read_to_end(&mut data).unwrap();
     let mut at = 0;
     let mut patched = 0;
     while at + 4 <= data.len() {
@@ -280,8 +283,11 @@ fn xls_claiming(rows: u32, columns: u16) -> Vec<u8> {
         at += 4 + len;
     }
     assert!(patched > 0, "the example .xls has a DIMENSIONS record");
-    let mut out = cfb::CompoundFile::create(std::io::Cursor::new(vec![])).unwrap();
-    out.create_stream(stream).unwrap().write_all(&data).unwrap();
-    out.flush().unwrap();
-    out.into_inner().into_inner()
+    // The same length, written over the stream in place: the file stays as Excel made it.
+    stream.rewind().unwrap();
+    stream.write_all(&data).unwrap();
+    stream.flush().unwrap();
+    drop(stream);
+    cfb.flush().unwrap();
+    cfb.into_inner().into_inner()
 }
