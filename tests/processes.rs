@@ -71,14 +71,17 @@ fn the_render_process_is_not_started_by_hand() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("started by `handreiking report`"));
 }
 
-/// The pid of a child process of `parent` (from /proc), once it is there.
+/// The pid of a render process of `parent` (from /proc), once it is there;
+/// the reader process that reads the sheet is a child too.
 fn child_of(parent: u32) -> Option<u32> {
     std::fs::read_dir("/proc").ok()?.flatten().find_map(|entry| {
         let stat = std::fs::read_to_string(entry.path().join("stat")).ok()?;
         // pid (comm) state ppid …; comm may hold spaces, so split after its ')'.
         let after = &stat[stat.rfind(')')? + 2..];
         let ppid: u32 = after.split(' ').nth(1)?.parse().ok()?;
-        (ppid == parent).then(|| entry.file_name().to_str()?.parse().ok()).flatten()
+        let command = std::fs::read(entry.path().join("cmdline")).ok()?;
+        let renders = command.split(|b| *b == 0).any(|arg| arg == b"render-process");
+        (ppid == parent && renders).then(|| entry.file_name().to_str()?.parse().ok()).flatten()
     })
 }
 
