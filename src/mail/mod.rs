@@ -144,7 +144,7 @@ impl Planned {
 
     /// What the row's lines in the send log are found by: who, at which address.
     fn key(&self) -> Option<String> {
-        self.to.as_ref().map(|to| log::key(self.naam(), self.organisatie(), &to.to_string(), self.nth))
+        self.to.as_ref().map(|to| log::key(self.naam(), self.organisatie(), to.as_ref(), self.nth))
     }
 
     /// The row's last line in the send log, by its respondent or (logs from

@@ -145,8 +145,9 @@ fn a_rerun_of_report_that_renames_the_reports_sends_nothing_again() {
         karin.contains("an earlier version of this report") && karin.contains("this one is newer"),
         "{said}"
     );
+    // Every report of the re-run differs in its bytes (listed as newer); none goes twice.
     let anna = line("<anna@example.org>");
-    assert!(anna.contains("skipped: sent to anna@example.org on") && !anna.contains("earlier"), "{said}");
+    assert!(anna.contains("skipped: sent to anna@example.org on"), "{said}");
 }
 
 #[test]
@@ -176,4 +177,5 @@ fn a_send_log_from_before_it_named_respondents_still_counts() {
     assert!(out.status.success(), "{}", text(&out));
     assert!(again.messages().is_empty(), "nothing twice");
     assert_eq!(text(&out).matches("skipped: sent to").count(), 5, "{}", text(&out));
+    assert!(!text(&out).contains("earlier version"), "the same reports: {}", text(&out));
 }
