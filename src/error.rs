@@ -69,6 +69,10 @@ pub enum Error {
     #[error("stopped before every report was made")]
     Cancelled,
 
+    /// Another run holds the lock on this folder (the problem names the lock file).
+    #[error("{0}")]
+    Busy(Problem),
+
     /// The mail server cannot be reached or refuses the connection or sign-in.
     #[error("the mail server {server}: {message}")]
     Smtp { server: String, message: String },

@@ -154,7 +154,7 @@ fn run(cli: Cli) -> Result<(), u8> {
                 }
                 _ => None,
             };
-            let options = handreiking::mail::MailOptions { brand, allow_shared_address };
+            let options = handreiking::mail::MailOptions { brand, allow_shared_address, dry_run };
             let plan = handreiking::mail::plan(&dir, &options).map_err(fail)?;
             let unmailed = match server {
                 _ if dry_run => messages::mail_plan(&plan, true, server.as_ref()),

@@ -5,6 +5,9 @@
 mod common;
 #[path = "common/smtp_sink.rs"]
 mod smtp_sink;
+// Two runs at once, re-runs after `report`, old send logs.
+#[path = "mail/twice.rs"]
+mod twice;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -238,6 +238,9 @@ pub struct Drafts {
 /// Writes a draft per row that gets a mail into `mail/` beside the reports.
 /// Sends nothing; the send log is not touched.
 pub fn write_drafts(plan: &Plan) -> Result<Drafts> {
+    // Under the lock: a send run at the same time would remove the drafts of
+    // what it sends while this run writes them again.
+    plan.locked()?;
     let dir = plan.dir.join(DRAFTS);
     let mut drafts = Drafts { dir: dir.clone(), ..Drafts::default() };
     for (i, item) in plan.items.iter().enumerate() {
@@ -264,6 +267,14 @@ pub fn write_drafts(plan: &Plan) -> Result<Drafts> {
         let composed = plan.letter.compose(item, pdf, true)?;
         output::write_atomic(&path, &composed.message.formatted())?;
         drafts.written.push((i, path));
+    }
+    // The drafts' names (renamed into place, or removed) synced once for all of them.
+    if let Some(draft) = drafts.written.first().map(|(_, p)| p).or(drafts.removed.first()) {
+        super::log::sync_dir_of(draft).map_err(|source| Error::Io {
+            action: "sync the folder",
+            path: dir.clone(),
+            source,
+        })?;
     }
     Ok(drafts)
 }

@@ -5,7 +5,10 @@
 //! Never twice and never to the wrong person: a report goes only with the
 //! mail for its own row, only while its bytes match the manifest's sha256, and
 //! the send log beside the manifest (`mail-log.jsonl`) keeps a re-run from
-//! sending what was sent, or may have been.
+//! sending what was sent, or may have been, to the same respondent, whatever
+//! their report is called now. A run holds a lock on the folder
+//! (`mail-log.lock`) from reading the log to its last message, so a second
+//! run at the same time stops instead of sending everything again.
 
 pub(crate) mod address;
 mod draft;
@@ -43,6 +46,9 @@ Met vriendelijke groet,
 /// The send log, beside the manifest: one JSON object per line.
 pub const LOG: &str = "mail-log.jsonl";
 
+/// The lock file beside the send log that a run holds (it stays when the run ends).
+pub const LOCK: &str = "mail-log.lock";
+
 /// The folder beside the reports that drafts are written to.
 pub const DRAFTS: &str = "mail";
 
@@ -53,6 +59,9 @@ pub struct MailOptions {
     pub brand: Option<PathBuf>,
     /// Mail rows that share an address with other rows (each gets its own report).
     pub allow_shared_address: bool,
+    /// Only look (`--dry-run`): no lock is taken, so nothing is written; the
+    /// plan cannot be sent or written as drafts.
+    pub dry_run: bool,
 }
 
 /// What goes to whom, row by row, before anything is written or sent.
@@ -71,6 +80,8 @@ pub struct Plan {
     /// Lines of the send log that could not be read (a run killed mid-line).
     pub notes: Vec<String>,
     letter: draft::Letter,
+    /// Held until the plan is dropped; None for a dry run.
+    lock: Option<log::RunLock>,
 }
 
 impl Plan {
@@ -81,6 +92,14 @@ impl Plan {
 
     pub fn skipped(&self) -> impl Iterator<Item = &Planned> {
         self.items.iter().filter(|i| i.skip.is_some())
+    }
+
+    /// Sending and writing drafts need the lock a dry run does not take.
+    fn locked(&self) -> Result<()> {
+        match &self.lock {
+            Some(_) => Ok(()),
+            None => Err(Error::Usage("a dry run's plan cannot be sent or written as drafts".into())),
+        }
     }
 }
 
@@ -104,12 +123,35 @@ pub struct Planned {
     pub sha256: Option<String>,
     to: Option<lettre::Address>,
     fields: BTreeMap<String, String>,
+    /// 1 for the first row of this respondent and address, 2 for the second, …
+    nth: usize,
 }
 
 impl Planned {
-    /// The report's file name, which also names its draft and its lines in the send log.
+    /// The report's file name, which also names its draft.
     pub fn report_name(&self) -> Option<String> {
         self.report.as_ref().and_then(|p| p.file_name()).map(|n| n.to_string_lossy().into_owned())
+    }
+
+    /// The name as the sheet has it (manifests before `fields`: the respondent).
+    fn naam(&self) -> &str {
+        self.fields.get("naam").map_or(self.respondent.as_str(), String::as_str)
+    }
+
+    fn organisatie(&self) -> &str {
+        self.fields.get("organisatie").map_or("", String::as_str)
+    }
+
+    /// What the row's lines in the send log are found by: who, at which address.
+    fn key(&self) -> Option<String> {
+        self.to.as_ref().map(|to| log::key(self.naam(), self.organisatie(), to.as_ref(), self.nth))
+    }
+
+    /// The row's last line in the send log, by its respondent or (logs from
+    /// before lines named the respondent) its report's file name.
+    fn logged(&self, log: &log::SendLog) -> Option<Skip> {
+        let name = self.report_name()?;
+        log.last(self.key().as_deref(), &name).and_then(|entry| entry.skip(self.sha256.as_deref(), &name))
     }
 }
 
@@ -144,12 +186,15 @@ pub enum Skip {
     /// The report changed (or is gone) since `report` wrote it.
     ReportChanged,
     ReportMissing,
-    /// The send log says it was sent.
+    /// The send log says it was sent to this respondent.
     Sent {
         time: String,
         to: String,
         message_id: String,
+        /// The report sent has the sha256 of this one; else this one is newer.
         same_report: bool,
+        /// The report's file name then, when it is another now.
+        renamed: Option<String>,
     },
     /// A send was started and did not finish (interrupted, or the connection
     /// broke): it may have arrived.
@@ -178,16 +223,23 @@ impl std::fmt::Display for Skip {
                  run `report` again to make and record it"
             ),
             Skip::ReportMissing => write!(f, "the report is missing from the folder"),
-            Skip::Sent { time, to, same_report: true, .. } => write!(f, "sent to {to} on {time}"),
-            Skip::Sent { time, to, same_report: false, .. } => write!(
+            Skip::Sent { time, to, same_report: true, renamed, .. } => {
+                write!(f, "sent to {to} on {time}")?;
+                match renamed {
+                    Some(then) => write!(f, " (this same report, then named `{then}`)"),
+                    None => Ok(()),
+                }
+            }
+            Skip::Sent { time, to, same_report: false, renamed, .. } => write!(
                 f,
-                "an earlier version of this report was sent to {to} on {time}; to send this one too, \
-                 remove its lines from {LOG}"
+                "sent to {to} on {time}: an earlier version of this report{}; this one is newer: to send \
+                 it too, remove the lines for {to} from {LOG}",
+                renamed.as_ref().map(|then| format!(", then named `{then}`")).unwrap_or_default()
             ),
             Skip::Uncertain { time, to } => write!(
                 f,
                 "sending to {to} started on {time} and did not finish (interrupted, or the connection \
-                 broke), so it may have arrived; check, and to send it again remove its lines from {LOG}"
+                 broke), so it may have arrived; check, and to send it again remove the lines for {to} from {LOG}"
             ),
         }
     }
@@ -207,7 +259,11 @@ pub fn plan(target: &Path, options: &MailOptions) -> Result<Plan> {
     let brand_path =
         options.brand.clone().or_else(|| manifest.brand.as_ref().map(|b| PathBuf::from(&b.file)));
     let letter = load_letter(brand_path.as_deref())?;
+    // Taken before the log is read, so what this run plans from stays true
+    // until its last message: a second run stops here instead.
+    let lock = if options.dry_run { None } else { Some(log::lock(&dir)?) };
     let (log, notes) = log::SendLog::read(&dir.join(LOG))?;
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
 
     let mut items: Vec<Planned> = manifest
         .rows
@@ -225,9 +281,30 @@ pub fn plan(target: &Path, options: &MailOptions) -> Result<Plan> {
                 _ => Check::NoReport,
             };
             let to = row.email.as_deref().map(address::parse);
-            let logged = row.output.as_deref().and_then(|name| log.last(name));
-            let skip = match (&check, &to, logged.and_then(|entry| entry.skip(row.sha256.as_deref()))) {
-                (Check::NoReport, _, _) => Some(Skip::NoReport { status: row.status.clone() }),
+            let mut item = Planned {
+                source: row.file,
+                row: row.row,
+                respondent: row.respondent,
+                report,
+                address: row.email,
+                check,
+                skip: None,
+                sha256: row.sha256,
+                to: to.as_ref().and_then(|t| t.clone().ok()),
+                fields: row.fields,
+                nth: 1,
+            };
+            // One person with several reports (--allow-shared-address): each its own lines.
+            if let (Some(key), Check::Same | Check::Changed { .. } | Check::Missing) =
+                (item.key(), &item.check)
+            {
+                let n = seen.entry(key).or_default();
+                *n += 1;
+                item.nth = *n;
+            }
+            let check = &item.check;
+            item.skip = match (check, &to, item.logged(&log)) {
+                (Check::NoReport, _, _) => Some(Skip::NoReport { status: row.status }),
                 (_, _, Some(logged)) => Some(logged),
                 (_, None, _) => Some(Skip::NoAddress),
                 (_, Some(Err(why)), _) => Some(Skip::InvalidAddress(why.clone())),
@@ -235,18 +312,7 @@ pub fn plan(target: &Path, options: &MailOptions) -> Result<Plan> {
                 (Check::Changed { .. }, _, _) => Some(Skip::ReportChanged),
                 _ => None,
             };
-            Planned {
-                source: row.file,
-                row: row.row,
-                respondent: row.respondent,
-                report,
-                address: row.email,
-                check,
-                skip,
-                sha256: row.sha256,
-                to: to.and_then(|t| t.ok()),
-                fields: row.fields,
-            }
+            item
         })
         .collect();
 
@@ -280,6 +346,7 @@ pub fn plan(target: &Path, options: &MailOptions) -> Result<Plan> {
         items,
         notes,
         letter,
+        lock,
     })
 }
 

@@ -132,6 +132,7 @@ pub fn send(
     progress: &dyn Fn(usize, usize, &Planned, &SendResult),
     cancel: &AtomicBool,
 ) -> Result<SendOutcome> {
+    plan.locked()?;
     let ready: Vec<usize> = (0..plan.items.len()).filter(|&i| plan.items[i].skip.is_none()).collect();
     let mut outcome = SendOutcome::default();
     if ready.is_empty() {
@@ -142,7 +143,7 @@ pub fn send(
         (Some(user), None) => return Err(Error::Usage(format!("no password for the user `{user}`"))),
         (None, _) => None,
     };
-    // Read again: what another run has sent since planning is not sent twice.
+    // Read again under the plan's lock (so it is what the plan saw), to append to.
     let (mut log, _) = SendLog::read(&plan.dir.join(LOG))?;
     let mut conn = connect(server, credentials.as_ref())?;
     let from = plan.letter.from.email.clone();
@@ -163,8 +164,7 @@ pub fn send(
             break;
         }
         let name = item.report_name().unwrap_or_default();
-        let logged = log.last(&name).and_then(|entry| entry.skip(item.sha256.as_deref()));
-        let result = match (logged, item.attachment()) {
+        let result = match (item.logged(&log), item.attachment()) {
             (Some(skip), _) | (None, Err(skip)) => SendResult::Skipped(skip),
             (_, Ok(pdf)) => {
                 last_start = Some(Instant::now());
@@ -177,6 +177,9 @@ pub fn send(
                     time: crate::dates::iso_utc(now()),
                     event,
                     report: name.clone(),
+                    naam: Some(item.naam().to_string()),
+                    organisatie: Some(item.organisatie().to_string()),
+                    nth: Some(item.nth).filter(|&n| n > 1),
                     source: item.source.clone(),
                     row: item.row,
                     to: composed.to.to_string(),
@@ -190,8 +193,12 @@ pub fn send(
                 match transmit(&mut conn, &from, &recipients, &composed.message.formatted()) {
                     Ok(response) => {
                         log.append(entry(Event::Sent, Some(response.clone())))?;
-                        // A draft of it from an earlier run could be sent a second time by hand.
-                        let _ = std::fs::remove_file(super::draft::draft_path(&plan.dir, &name));
+                        // A draft of it from an earlier run could be sent a second time by
+                        // hand; its removal synced, so a crash cannot bring it back.
+                        let draft = super::draft::draft_path(&plan.dir, &name);
+                        if std::fs::remove_file(&draft).is_ok() {
+                            let _ = super::log::sync_dir_of(&draft);
+                        }
                         SendResult::Sent { message_id: composed.message_id.clone(), response }
                     }
                     Err(Failure::Refused { error, stop }) => {

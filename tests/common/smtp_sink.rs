@@ -1,7 +1,7 @@
 //! A small SMTP server for tests: listens on 127.0.0.1 on a free port, takes
 //! one connection at a time, records every message (envelope and data) it
-//! accepts and the credentials it was given, and can refuse or break off at
-//! the n-th message. Stops when dropped. (No well-kept crate offers a
+//! accepts and the credentials it was given, and can refuse, break off or
+//! hold back its answer at the n-th message. Stops when dropped. (No well-kept crate offers a
 //! blocking sink with fault injection; this is the few lines it takes.)
 #![allow(dead_code)]
 
@@ -32,6 +32,11 @@ pub enum Fault {
     Drop {
         nth: usize,
     },
+    /// Read its data, then answer only after `Sink::release` (or the sink's
+    /// end): the sending run is held in the middle, for as long as a test needs.
+    Hold {
+        nth: usize,
+    },
 }
 
 #[derive(Default)]
@@ -41,6 +46,9 @@ struct Seen {
     logins: Vec<(String, String)>,
     /// Messages whose data ended (accepted or not).
     data_count: usize,
+    /// A `Fault::Hold` message is waiting for `released`.
+    held: bool,
+    released: bool,
 }
 
 pub struct Sink {
@@ -90,10 +98,22 @@ impl Sink {
     pub fn logins(&self) -> Vec<(String, String)> {
         self.seen.lock().unwrap().logins.clone()
     }
+
+    /// Whether a `Fault::Hold` message is waiting (and stays so until released).
+    pub fn held(&self) -> bool {
+        let seen = self.seen.lock().unwrap();
+        seen.held && !seen.released
+    }
+
+    /// Lets a held message be answered.
+    pub fn release(&self) {
+        self.seen.lock().unwrap().released = true;
+    }
 }
 
 impl Drop for Sink {
     fn drop(&mut self) {
+        self.release();
         self.stop.store(true, Ordering::Relaxed);
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
@@ -172,6 +192,14 @@ fn session(stream: TcpStream, seen: &Mutex<Seen>, fault: Fault) -> std::io::Resu
             match fault {
                 Fault::Refuse { nth: n, reply: answer } if n == nth => reply(answer)?,
                 Fault::Drop { nth: n } if n == nth => return Ok(()),
+                Fault::Hold { nth: n } if n == nth => {
+                    seen.lock().unwrap().held = true;
+                    while !seen.lock().unwrap().released {
+                        std::thread::sleep(Duration::from_millis(10));
+                    }
+                    seen.lock().unwrap().messages.push(Received { from: from.clone(), to: to.clone(), data });
+                    reply("250 2.0.0 queued")?;
+                }
                 _ => {
                     let received = Received { from: from.clone(), to: to.clone(), data };
                     seen.lock().unwrap().messages.push(received);
