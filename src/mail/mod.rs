@@ -7,7 +7,7 @@
 //! the send log beside the manifest (`mail-log.jsonl`) keeps a re-run from
 //! sending what was sent, or may have been.
 
-pub(crate) mod address;
+pub mod address;
 mod draft;
 mod log;
 mod send;
@@ -136,7 +136,7 @@ pub enum Skip {
     },
     NoAddress,
     /// The address is not one: why.
-    InvalidAddress(String),
+    InvalidAddress(address::Invalid),
     /// Other rows (sheet row numbers) have the same address.
     SharedAddress {
         rows: Vec<usize>,
@@ -193,12 +193,22 @@ impl std::fmt::Display for Skip {
     }
 }
 
+/// A row's e-mail address as `mail` takes it (as written in the sheet; empty
+/// is none): the address to send to, or why the row gets no mail. `check`
+/// says the same before any report is made.
+pub fn recipient(email: Option<&str>) -> std::result::Result<lettre::Address, Skip> {
+    match email.filter(|e| !e.is_empty()) {
+        None => Err(Skip::NoAddress),
+        Some(raw) => address::parse(raw).map_err(Skip::InvalidAddress),
+    }
+}
+
 /// Plans the mails for the reports in a folder (or for one manifest file):
 /// reads the manifest `report` wrote and the send log, checks every report
 /// against its sha256 and every address, and says per row what happens.
 /// Writes and sends nothing.
 pub fn plan(target: &Path, options: &MailOptions) -> Result<Plan> {
-    let manifest_path = if target.is_dir() { target.join("manifest.json") } else { target.to_owned() };
+    let manifest_path = if target.is_dir() { target.join(output::MANIFEST) } else { target.to_owned() };
     let dir = match manifest_path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -224,13 +234,12 @@ pub fn plan(target: &Path, options: &MailOptions) -> Result<Plan> {
                 },
                 _ => Check::NoReport,
             };
-            let to = row.email.as_deref().map(address::parse);
+            let to = recipient(row.email.as_deref());
             let logged = row.output.as_deref().and_then(|name| log.last(name));
             let skip = match (&check, &to, logged.and_then(|entry| entry.skip(row.sha256.as_deref()))) {
                 (Check::NoReport, _, _) => Some(Skip::NoReport { status: row.status.clone() }),
                 (_, _, Some(logged)) => Some(logged),
-                (_, None, _) => Some(Skip::NoAddress),
-                (_, Some(Err(why)), _) => Some(Skip::InvalidAddress(why.clone())),
+                (_, Err(why), _) => Some(why.clone()),
                 (Check::Missing, _, _) => Some(Skip::ReportMissing),
                 (Check::Changed { .. }, _, _) => Some(Skip::ReportChanged),
                 _ => None,
@@ -244,7 +253,7 @@ pub fn plan(target: &Path, options: &MailOptions) -> Result<Plan> {
                 check,
                 skip,
                 sha256: row.sha256,
-                to: to.and_then(|t| t.ok()),
+                to: to.ok(),
                 fields: row.fields,
             }
         })
