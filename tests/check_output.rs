@@ -50,7 +50,8 @@ fn check_shows_control_characters_in_values_instead_of_sending_them() {
         assert!(text.contains("“Extra \\u{1b}[2J kolom”"), "the header: {text}");
         assert!(text.contains("`\\u{1b}[31mX` is not an answer"), "the cell: {text}");
         if args.len() > 2 {
-            assert!(text.contains("(\\u{1b}]0;evil\\u{7}Anna)"), "the name: {text}");
+            // Names are cleaned of control characters when a sheet is read; what is left is shown.
+            assert!(text.contains("]0;evilAnna)"), "the name: {text}");
         }
     }
     // `report` says the same of the bad cell, on stderr.
@@ -67,8 +68,7 @@ fn check_lists_the_addresses_mail_will_skip() {
     assert_eq!(out.status.code(), Some(0), "{out:?}");
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("5 respondent(s) will get no mail"), "{text}");
-    for (row, address) in [(2, ADDRESSES[0]), (3, ADDRESSES[1]), (4, "jan@\\nexample.nl"), (6, ADDRESSES[4])]
-    {
+    for (row, address) in [(2, ADDRESSES[0]), (3, ADDRESSES[1]), (4, "jan@ example.nl"), (6, ADDRESSES[4])] {
         let line = format!("row {row}: not an e-mail address: `{address}`");
         assert!(text.contains(&line), "{line} not in:\n{text}");
     }
@@ -93,7 +93,8 @@ fn the_check_page_lists_the_addresses_mail_will_skip() {
     assert!(page.contains("Alles is in orde"), "{page}");
     assert!(page.contains("5 deelnemers krijgen hun rapport niet per e-mail"), "{page}");
     let table = &page[page.find("Rijen zonder bruikbaar e-mailadres").expect("the list of addresses")..];
-    let rows: Vec<&str> = table.split("<tr>").skip(2).take_while(|r| !r.contains("</table>")).collect();
+    let body = &table[table.find("<tbody>").unwrap()..table.find("</tbody>").unwrap()];
+    let rows: Vec<&str> = body.split("<tr>").skip(1).collect();
     let cells = |r: &str| -> Vec<String> {
         r.split("<td>").skip(1).map(|c| c.split("</td>").next().unwrap().to_string()).collect()
     };
