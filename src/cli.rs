@@ -21,7 +21,7 @@ pub enum Command {
     /// Typeset the whole handreiking as a clickable PDF (or, with --print, for paper).
     Blank {
         /// The PDF to write.
-        #[arg(short, long, default_value = "handreiking.pdf")]
+        #[arg(short, long, default_value = handreiking::output::BLANK)]
         output: PathBuf,
         /// Made for paper: every internal link also shows its target page ("→ p. 14").
         #[arg(long)]
@@ -34,14 +34,14 @@ pub enum Command {
     },
     /// A printable answer form: every question with boxes A and B, in the order of the answer sheet.
     Form {
-        #[arg(short, long, default_value = "antwoordformulier.pdf")]
+        #[arg(short, long, default_value = handreiking::output::FORM)]
         output: PathBuf,
         #[command(flatten)]
         sources: Sources,
     },
     /// Werkvorm cards for the tables of a workshop: A5, two to an A4 sheet, with cut marks.
     Cards {
-        #[arg(short, long, default_value = "werkvormkaarten.pdf")]
+        #[arg(short, long, default_value = handreiking::output::CARDS)]
         output: PathBuf,
         #[command(flatten)]
         sources: Sources,
@@ -50,7 +50,7 @@ pub enum Command {
     Group {
         #[arg(required = true, value_name = "INPUT")]
         inputs: Vec<PathBuf>,
-        #[arg(short, long, default_value = "groepsrapport.pdf")]
+        #[arg(short, long, default_value = handreiking::output::GROUP_REPORT)]
         output: PathBuf,
         /// Name the respondents per answer (they are only counted by default).
         #[arg(long)]

@@ -186,7 +186,7 @@ fn run(cli: Cli) -> Result<(), u8> {
             let settings = settings(&sources)?;
             let options = sheet.options();
             let text = handreiking::suggest_mapping(&settings, &input, &options).map_err(fail)?;
-            messages::raw(&text);
+            messages::suggestion(&text);
         }
         Command::Check { inputs, sheet, earlier, sources } => {
             let settings = settings(&sources)?;
@@ -194,9 +194,9 @@ fn run(cli: Cli) -> Result<(), u8> {
             if let Some(earlier) = earlier.options() {
                 let checked =
                     handreiking::followup::check(&settings, &inputs, &options, &earlier).map_err(fail)?;
-                let bad = messages::check(&checked.handreiking, &checked.new);
+                let bad = messages::check(&checked.handreiking, &checked.new, true);
                 messages::earlier_heading(&earlier.inputs);
-                let old_bad = messages::check(&checked.handreiking, &checked.old);
+                let old_bad = messages::check(&checked.handreiking, &checked.old, false);
                 let ambiguous = messages::matching(&checked.plan);
                 if checked.new.iter().chain(&checked.old).any(|s| s.respondents == 0 && s.bad_row_count == 0)
                 {
@@ -208,7 +208,7 @@ fn run(cli: Cli) -> Result<(), u8> {
                 return Ok(());
             }
             let (h, sheets) = handreiking::check(&settings, &inputs, &options).map_err(fail)?;
-            let bad = messages::check(&h, &sheets);
+            let bad = messages::check(&h, &sheets, true);
             if sheets.iter().any(|s| s.respondents == 0 && s.bad_row_count == 0) {
                 return Err(EXIT_UNREADABLE);
             }

@@ -215,6 +215,42 @@ fn input_entries(inputs: &[std::path::PathBuf]) -> Vec<InputEntry> {
         .collect()
 }
 
+/// What the batch and the commands beside it write into a reports folder
+/// (their default names): a report never takes one of these names.
+pub const MANIFEST: &str = "manifest.json";
+pub const GROUP_REPORT: &str = "groepsrapport.pdf";
+pub const BLANK: &str = "handreiking.pdf";
+pub const FORM: &str = "antwoordformulier.pdf";
+pub const CARDS: &str = "werkvormkaarten.pdf";
+/// The web app's download of the whole folder.
+pub const ZIP: &str = "rapporten.zip";
+
+/// The manifest of one shard of a batch (`--shard K/N`).
+pub fn shard_manifest(k: usize, n: usize) -> String {
+    format!("manifest-shard-{k}-of-{n}.json")
+}
+
+/// Whether a report named `name` could be mistaken for (or be overwritten by)
+/// a file the batch writes itself. By stem, so the report's data (`--emit-data`,
+/// `.json`) and mail draft (`.eml`) are safe too; compared as a case-insensitive,
+/// normalisation-insensitive file system compares names.
+fn reserved(name: &str) -> bool {
+    let stem = fs_key(split_ext(name).0);
+    let own = [MANIFEST, GROUP_REPORT, BLANK, FORM, CARDS, ZIP, crate::mail::LOG, crate::mail::DRAFTS];
+    let shard = stem
+        .strip_prefix("manifest-shard-")
+        .and_then(|rest| rest.split_once("-of-"))
+        .is_some_and(|(k, n)| [k, n].iter().all(|d| !d.is_empty() && d.chars().all(|c| c.is_ascii_digit())));
+    shard || own.iter().any(|file| fs_key(split_ext(file).0) == stem)
+}
+
+/// A name as Windows and macOS file systems compare names: case and Unicode
+/// normalisation do not count.
+fn fs_key(name: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    name.nfc().collect::<String>().to_lowercase().nfc().collect()
+}
+
 /// File names for reports from a minijinja pattern over the respondent's fields,
 /// made safe for every common file system and unique within one run.
 pub struct Namer {
@@ -244,12 +280,12 @@ impl Namer {
         Ok(self.unique(name))
     }
 
+    /// The name, or with a suffix when another report has it or the batch's own files do.
     fn unique(&mut self, name: String) -> String {
         let (stem, ext) = split_ext(&name);
         let mut candidate = name.clone();
         let mut n = 2;
-        // Case-insensitive: Windows and macOS file systems are.
-        while !self.used.insert(candidate.to_lowercase()) {
+        while reserved(&candidate) || !self.used.insert(fs_key(&candidate)) {
             candidate = format!("{stem} ({n}){ext}");
             n += 1;
         }
@@ -336,6 +372,32 @@ mod tests {
         assert_eq!(namer.name(&fields("Jan")).unwrap(), "Jan.pdf");
         assert_eq!(namer.name(&fields("jan")).unwrap(), "jan (2).pdf");
         assert_eq!(namer.name(&fields("Jan")).unwrap(), "Jan (3).pdf");
+        // Composed and decomposed é are one name to macOS.
+        assert_eq!(namer.name(&fields("José")).unwrap(), "José.pdf");
+        assert_eq!(namer.name(&fields("JOSE\u{301}")).unwrap(), "JOSÉ (2).pdf");
+    }
+
+    #[test]
+    fn the_batchs_own_files_are_never_a_reports_name() {
+        let mut namer = Namer::new("{{ naam }}").unwrap();
+        let fields = |n: &str| [("naam".to_string(), n.to_string())].into_iter().collect();
+        for (naam, file) in [
+            ("groepsrapport", "groepsrapport (2).pdf"),
+            ("Groepsrapport.PDF", "Groepsrapport (3).pdf"),
+            ("groepsrapport .pdf", "groepsrapport (4).pdf"),
+            ("Manifest", "Manifest (2).pdf"),
+            ("manifest-shard-0-of-2", "manifest-shard-0-of-2 (2).pdf"),
+            ("MAIL", "MAIL (2).pdf"),
+            ("mail-log", "mail-log (2).pdf"),
+            ("Werkvormkaarten", "Werkvormkaarten (2).pdf"),
+            ("handreiking", "handreiking (2).pdf"),
+            ("antwoordformulier", "antwoordformulier (2).pdf"),
+            ("rapporten", "rapporten (2).pdf"),
+            ("manifest-shard-x", "manifest-shard-x.pdf"),
+            ("groepsrapporten", "groepsrapporten.pdf"),
+        ] {
+            assert_eq!(namer.name(&fields(naam)).unwrap(), file, "{naam}");
+        }
     }
 
     #[test]

@@ -31,6 +31,10 @@ pub struct ReadSheet {
     /// read (reports show them as written), as written.
     pub unreadable_dates: Vec<(Location, String)>,
     pub unreadable_date_count: usize,
+    /// With an e-mail column: the first [`ReadSheet::KEPT`] respondents whose
+    /// address `mail` will skip (as written), and why; `mail`'s own rule.
+    pub unmailable: Vec<(Location, String, crate::mail::Skip)>,
+    pub unmailable_count: usize,
 }
 
 impl ReadSheet {
@@ -135,6 +139,7 @@ pub fn read_sheet(
     let (mut respondents, mut empty_rows, mut bad_row_count, mut bad_cell_count) = (0, 0, 0, 0);
     let mut bad_rows = vec![];
     let (mut unreadable_dates, mut unreadable_date_count) = (vec![], 0);
+    let (mut unmailable, mut unmailable_count) = (vec![], 0);
     let (sheet, mapping, tally) = stream_sheet(h, path, options, file, |_, location, reading| {
         match reading {
             Reading::Empty => empty_rows += 1,
@@ -144,6 +149,12 @@ pub fn read_sheet(
                     unreadable_date_count += 1;
                     if unreadable_dates.len() < ReadSheet::DATES_KEPT {
                         unreadable_dates.push((location, r.datum.clone()));
+                    }
+                }
+                if let Err(skip) = crate::mail::recipient(Some(&r.email)) {
+                    unmailable_count += 1;
+                    if unmailable.len() < ReadSheet::KEPT {
+                        unmailable.push((location, r.email.clone(), skip));
                     }
                 }
                 for (id, answer) in &r.antwoorden {
@@ -167,6 +178,10 @@ pub fn read_sheet(
         }
         Ok(())
     })?;
+    // Without an e-mail column no row is meant to be mailed.
+    if !mapping.fields.iter().any(|(field, _)| *field == mapping::Field::Email) {
+        (unmailable, unmailable_count) = (vec![], 0);
+    }
     Ok(ReadSheet {
         sheet,
         mapping,
@@ -179,6 +194,8 @@ pub fn read_sheet(
         tally,
         unreadable_dates,
         unreadable_date_count,
+        unmailable,
+        unmailable_count,
     })
 }
 

@@ -240,3 +240,17 @@ fn the_manifest_ties_each_report_to_its_row_and_input() {
         assert_eq!(row["sha256"].as_str().unwrap(), hex);
     }
 }
+
+#[test]
+fn a_control_character_in_a_column_header_still_makes_the_report() {
+    let dir = scratch("hostile-header");
+    let input = dir.join("kop.csv");
+    std::fs::write(&input, "naam,\"Extra \u{1b}[2J kolom\",R1V1\nJan,waarde \u{1b}[31m rood,A\n").unwrap();
+    let out = report(&dir, &input);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let pdf = common::pdfs(&dir.join("out")).pop().expect("a report");
+    let cover = Pdf::load(&pdf).text[0].replace('\n', " ");
+    // The field is shown without the character no font has.
+    assert!(cover.contains("Extra [2J kolom"), "{cover}");
+    assert!(cover.contains("waarde [31m rood"), "{cover}");
+}

@@ -348,8 +348,8 @@ pub fn report(
     let mut manifest = output::Manifest::new(inputs, &settings.content_files()?, &outcome, options.shard);
     manifest.brand = settings.brand.as_deref().map(output::InputEntry::brand);
     let name = match options.shard {
-        Some((k, n)) => format!("manifest-shard-{k}-of-{n}.json"),
-        None => "manifest.json".to_string(),
+        Some((k, n)) => output::shard_manifest(k, n),
+        None => output::MANIFEST.to_string(),
     };
     let path = out_dir.join(name);
     output::write_atomic(&path, manifest.to_json().as_bytes())?;

@@ -4,27 +4,63 @@ use std::str::FromStr;
 
 use lettre::Address;
 
+/// A cell that is not one e-mail address: as written, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invalid {
+    pub raw: String,
+    pub why: Why,
+}
+
+/// Why a cell is not one e-mail address (front ends word it in their language).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Why {
+    /// A comma, semicolon or whitespace: several addresses, a display name, a line break.
+    Several,
+    MissingParts,
+    InvalidUser,
+    InvalidDomain,
+    NotOne,
+    /// The domain (given) has no dot.
+    NoDot(String),
+}
+
+impl std::fmt::Display for Invalid {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let raw = &self.raw;
+        match &self.why {
+            Why::Several => {
+                write!(f, "`{raw}` holds more than one address, or a space; a row has one address")
+            }
+            Why::MissingParts => write!(f, "`{raw}`: it needs a name, an @ and a domain"),
+            Why::InvalidUser => write!(f, "`{raw}`: the part before the @ is not valid"),
+            Why::InvalidDomain => write!(f, "`{raw}`: the domain after the @ is not valid"),
+            Why::NotOne => write!(f, "`{raw}`: it is not written as one address"),
+            Why::NoDot(domain) => write!(f, "`{raw}`: the domain `{domain}` has no dot (such as example.nl)"),
+        }
+    }
+}
+
 /// One respondent's address, as a sheet holds it: one address (parsed by
 /// lettre), whose domain has a dot (`anna@gmailcom` is a typo, not a host).
-pub(crate) fn parse(raw: &str) -> Result<Address, String> {
+pub fn parse(raw: &str) -> Result<Address, Invalid> {
+    let invalid = |why| Invalid { raw: raw.to_string(), why };
     let s = raw.trim();
     let s = s.strip_prefix("mailto:").unwrap_or(s);
     if s.contains([',', ';']) || s.split_whitespace().nth(1).is_some() {
-        return Err(format!("`{raw}` holds more than one address, or a space; a row has one address"));
+        return Err(invalid(Why::Several));
     }
     let address = Address::from_str(s).map_err(|e| {
         use lettre::address::AddressError;
-        let what = match e {
-            AddressError::MissingParts => "it needs a name, an @ and a domain",
-            AddressError::InvalidUser => "the part before the @ is not valid",
-            AddressError::InvalidDomain => "the domain after the @ is not valid",
-            _ => "it is not written as one address",
-        };
-        format!("`{raw}`: {what}")
+        invalid(match e {
+            AddressError::MissingParts => Why::MissingParts,
+            AddressError::InvalidUser => Why::InvalidUser,
+            AddressError::InvalidDomain => Why::InvalidDomain,
+            _ => Why::NotOne,
+        })
     })?;
     let domain = address.domain();
     if !domain.contains('.') && !domain.starts_with('[') {
-        return Err(format!("`{raw}`: the domain `{domain}` has no dot (such as example.nl)"));
+        return Err(invalid(Why::NoDot(domain.to_string())));
     }
     Ok(address)
 }

@@ -10,7 +10,7 @@
 //! (`mail-log.lock`) from reading the log to its last message, so a second
 //! run at the same time stops instead of sending everything again.
 
-pub(crate) mod address;
+pub mod address;
 mod draft;
 mod log;
 mod send;
@@ -178,7 +178,7 @@ pub enum Skip {
     },
     NoAddress,
     /// The address is not one: why.
-    InvalidAddress(String),
+    InvalidAddress(address::Invalid),
     /// Other rows (sheet row numbers) have the same address.
     SharedAddress {
         rows: Vec<usize>,
@@ -245,12 +245,22 @@ impl std::fmt::Display for Skip {
     }
 }
 
+/// A row's e-mail address as `mail` takes it (as written in the sheet; empty
+/// is none): the address to send to, or why the row gets no mail. `check`
+/// says the same before any report is made.
+pub fn recipient(email: Option<&str>) -> std::result::Result<lettre::Address, Skip> {
+    match email.filter(|e| !e.is_empty()) {
+        None => Err(Skip::NoAddress),
+        Some(raw) => address::parse(raw).map_err(Skip::InvalidAddress),
+    }
+}
+
 /// Plans the mails for the reports in a folder (or for one manifest file):
 /// reads the manifest `report` wrote and the send log, checks every report
 /// against its sha256 and every address, and says per row what happens.
 /// Writes and sends nothing.
 pub fn plan(target: &Path, options: &MailOptions) -> Result<Plan> {
-    let manifest_path = if target.is_dir() { target.join("manifest.json") } else { target.to_owned() };
+    let manifest_path = if target.is_dir() { target.join(output::MANIFEST) } else { target.to_owned() };
     let dir = match manifest_path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -280,7 +290,7 @@ pub fn plan(target: &Path, options: &MailOptions) -> Result<Plan> {
                 },
                 _ => Check::NoReport,
             };
-            let to = row.email.as_deref().map(address::parse);
+            let to = recipient(row.email.as_deref());
             let mut item = Planned {
                 source: row.file,
                 row: row.row,
@@ -290,7 +300,7 @@ pub fn plan(target: &Path, options: &MailOptions) -> Result<Plan> {
                 check,
                 skip: None,
                 sha256: row.sha256,
-                to: to.as_ref().and_then(|t| t.clone().ok()),
+                to: to.as_ref().ok().cloned(),
                 fields: row.fields,
                 nth: 1,
             };
@@ -306,8 +316,7 @@ pub fn plan(target: &Path, options: &MailOptions) -> Result<Plan> {
             item.skip = match (check, &to, item.logged(&log)) {
                 (Check::NoReport, _, _) => Some(Skip::NoReport { status: row.status }),
                 (_, _, Some(logged)) => Some(logged),
-                (_, None, _) => Some(Skip::NoAddress),
-                (_, Some(Err(why)), _) => Some(Skip::InvalidAddress(why.clone())),
+                (_, Err(why), _) => Some(why.clone()),
                 (Check::Missing, _, _) => Some(Skip::ReportMissing),
                 (Check::Changed { .. }, _, _) => Some(Skip::ReportChanged),
                 _ => None,

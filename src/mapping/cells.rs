@@ -197,7 +197,7 @@ pub fn interpret_row(
     let velden = mapping
         .extras
         .iter()
-        .map(|(label, cols)| (label.clone(), joined(cols)))
+        .map(|(label, cols)| (visible(label), joined(cols)))
         .filter(|(_, v)| !v.is_empty())
         .collect();
     Reading::Respondent(Respondent {

@@ -5,7 +5,7 @@ use std::io::Write;
 
 use handreiking::content::Handreiking;
 
-use super::quoted;
+use super::{quoted, shown};
 
 pub fn content_ok(h: &Handreiking) {
     let vragen: usize = h.reflecties.iter().map(|r| r.vragen.len()).sum();
@@ -22,8 +22,9 @@ pub fn content_ok(h: &Handreiking) {
     }
 }
 
-/// Prints what `check` understood; returns the number of bad rows.
-pub fn check(h: &Handreiking, sheets: &[handreiking::ReadSheet]) -> usize {
+/// Prints what `check` understood; returns the number of bad rows. `mailed`:
+/// these respondents get their reports by mail (not an earlier measurement's).
+pub fn check(h: &Handreiking, sheets: &[handreiking::ReadSheet], mailed: bool) -> usize {
     use handreiking::content::Letter;
     use handreiking::mapping::{How, column_letter};
     let mut bad = 0;
@@ -35,7 +36,7 @@ pub fn check(h: &Handreiking, sheets: &[handreiking::ReadSheet]) -> usize {
                 .collect::<Vec<_>>()
                 .join(" + ")
         };
-        out!("{}", sheet.file);
+        out!("{}", shown(&sheet.file));
         for note in &sheet.notes {
             out!("  note: {note}");
         }
@@ -60,7 +61,7 @@ pub fn check(h: &Handreiking, sheets: &[handreiking::ReadSheet]) -> usize {
             out!("    {:<36} → question {} ({how})", cols(&[q.col]), q.id);
         }
         for (label, c) in &s.mapping.extras {
-            out!("    {:<36} → shown in the report as “{label}”", cols(c));
+            out!("    {:<36} → shown in the report as “{}”", cols(c), shown(label));
         }
         let missing: Vec<&str> = s.mapping.unmatched.iter().map(|(id, _)| id.as_str()).collect();
         if !missing.is_empty() {
@@ -113,10 +114,30 @@ pub fn check(h: &Handreiking, sheets: &[handreiking::ReadSheet]) -> usize {
         const SHOWN: usize = 10;
         let all: Vec<_> = s.bad_rows.iter().flat_map(|(_, problems)| problems).collect();
         for p in all.iter().take(SHOWN) {
-            out!("  error: {p}");
+            out!("  error: {}", shown(&p.to_string()));
         }
         if s.bad_cell_count > SHOWN {
             out!("  … and {} more cells like these", s.bad_cell_count - SHOWN);
+        }
+        if mailed && s.unmailable_count > 0 {
+            out!(
+                "  note: {} respondent(s) will get no mail from `handreiking mail` (their reports are made):",
+                s.unmailable_count
+            );
+            // Each address that is not one on its own line; the empty ones on one.
+            let mut empty = vec![];
+            for (location, _, skip) in &s.unmailable {
+                match skip {
+                    handreiking::mail::Skip::NoAddress => empty.push(location.to_string()),
+                    skip => out!("    {location}: {}", shown(&skip.to_string())),
+                }
+            }
+            if !empty.is_empty() {
+                out!("    no e-mail address: {}", empty.join(", "));
+            }
+            if s.unmailable_count > s.unmailable.len() {
+                out!("    … and {} more", s.unmailable_count - s.unmailable.len());
+            }
         }
         if !s.tally.unknown.is_empty() {
             let seen: Vec<String> = s.tally.unknown.iter().map(|(v, n)| format!("{v:?} ({n}×)")).collect();

@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use super::quoted;
+use super::{quoted, shown};
 
 /// A respondent as messages show it: "row 5 (Anouk de Vries)", with the file
 /// when a measurement has more than one.
@@ -13,8 +13,8 @@ pub(super) fn who(
     location: handreiking::answers::Location,
     naam: &str,
 ) -> String {
-    let file = if files.len() > 1 { format!("{}: ", files[file]) } else { String::new() };
-    let naam = if naam.is_empty() { String::new() } else { format!(" ({naam})") };
+    let file = if files.len() > 1 { format!("{}: ", shown(&files[file])) } else { String::new() };
+    let naam = if naam.is_empty() { String::new() } else { format!(" ({})", shown(naam)) };
     format!("{file}{location}{naam}")
 }
 
@@ -67,27 +67,24 @@ pub(super) fn earlier_summary(outcome: &handreiking::BatchOutcome) {
     let Some(c) = outcome.compared() else { return };
     let (plan, compared, alone, ambiguous, gone) =
         (c.plan, c.compared, &c.alone, &c.ambiguous, c.only_earlier);
-    eprintln!("{compared} report(s) compared with the earlier measurement ({})", plan.index.files.join(", "));
+    err!("{compared} report(s) compared with the earlier measurement ({})", plan.index.files.join(", "));
     if !alone.is_empty() {
-        eprintln!("{} report(s) without an earlier match (a report without comparison):", alone.len());
+        err!("{} report(s) without an earlier match (a report without comparison):", alone.len());
         for new in alone {
-            eprintln!("  {}", who(&plan.files, new.file, new.location, &new.naam));
+            err!("  {}", who(&plan.files, new.file, new.location, &new.naam));
         }
     }
     if !ambiguous.is_empty() {
-        eprintln!(
-            "{} report(s) not compared because the match is ambiguous (never guessed):",
-            ambiguous.len()
-        );
+        err!("{} report(s) not compared because the match is ambiguous (never guessed):", ambiguous.len());
         for new in ambiguous {
-            eprintln!("  {}: {}", who(&plan.files, new.file, new.location, &new.naam), ambiguity(plan, new));
+            err!("  {}: {}", who(&plan.files, new.file, new.location, &new.naam), ambiguity(plan, new));
         }
     }
     if gone > 0 {
-        eprintln!("{gone} respondent(s) of the earlier measurement have no match in the new one");
+        err!("{gone} respondent(s) of the earlier measurement have no match in the new one");
     }
     if !alone.is_empty() || !ambiguous.is_empty() || gone > 0 {
-        eprintln!(
+        err!(
             "hint: `handreiking check NEW --earlier OLD` shows the matching row by row; --match COLUMN \
              matches on a column both sheets have (a participant code)"
         );

@@ -3,6 +3,8 @@
 
 use std::io::Write;
 
+use super::shown;
+
 /// Rows that get no mail and were not sent before: what a user still has to look at.
 fn unmailed<'a>(skips: impl Iterator<Item = &'a handreiking::mail::Skip>) -> usize {
     skips.filter(|s| !matches!(s, handreiking::mail::Skip::Sent { same_report: true, .. })).count()
@@ -11,9 +13,13 @@ fn unmailed<'a>(skips: impl Iterator<Item = &'a handreiking::mail::Skip>) -> usi
 /// "row 7" (with the sheet when the reports came from several), and who.
 fn mail_row(plan: &handreiking::mail::Plan, item: &handreiking::mail::Planned) -> String {
     let several = plan.items.iter().any(|i| i.source != item.source);
-    let row =
-        if several { format!("{}: row {}", item.source, item.row) } else { format!("row {}", item.row) };
-    let who = match (item.respondent.trim(), item.address.as_deref().map(str::trim)) {
+    let row = if several {
+        format!("{}: row {}", shown(&item.source), item.row)
+    } else {
+        format!("row {}", item.row)
+    };
+    let (respondent, address) = (shown(&item.respondent), item.address.as_deref().map(shown));
+    let who = match (respondent.trim(), address.as_deref().map(str::trim)) {
         ("", Some(address)) => format!("<{address}>"),
         (name, Some(address)) => format!("{name} <{address}>"),
         (name, None) => name.to_string(),
@@ -28,14 +34,14 @@ pub fn mail_plan(
     server: Option<&handreiking::mail::SmtpServer>,
 ) -> usize {
     for note in &plan.notes {
-        eprintln!("note: {note}");
+        err!("note: {note}");
     }
     let reply = plan.reply_to.as_deref().map(|r| format!(", replies to {r}")).unwrap_or_default();
     out!("{}: {} row(s); from {}{reply}", plan.manifest.display(), plan.items.len(), plan.sender);
     for item in &plan.items {
         match (&item.skip, item.report_name()) {
-            (None, Some(report)) => out!("  {}  ← {report}", mail_row(plan, item)),
-            (Some(skip), _) => out!("  {}  skipped: {skip}", mail_row(plan, item)),
+            (None, Some(report)) => out!("  {}  ← {}", mail_row(plan, item), shown(&report)),
+            (Some(skip), _) => out!("  {}  skipped: {}", mail_row(plan, item), shown(&skip.to_string())),
             (None, None) => {}
         }
     }
@@ -46,7 +52,7 @@ pub fn mail_plan(
             Some(server) => format!("sent via {}", server.name()),
             None => format!("written as drafts into {}", plan.dir.join(handreiking::mail::DRAFTS).display()),
         };
-        eprintln!(
+        err!(
             "dry run: {ready} mail(s) would be {how}; {unmailed} row(s) skipped. Nothing was written or sent."
         );
     }
@@ -55,17 +61,17 @@ pub fn mail_plan(
 
 pub fn drafts_written(plan: &handreiking::mail::Plan, drafts: &handreiking::mail::Drafts) -> usize {
     for (i, skip) in &drafts.late {
-        eprintln!("error: {}: {skip}", mail_row(plan, &plan.items[*i]));
+        err!("error: {}: {}", mail_row(plan, &plan.items[*i]), shown(&skip.to_string()));
     }
     for path in &drafts.removed {
-        eprintln!("removed the old draft {}: its row gets no mail now", path.display());
+        err!("removed the old draft {}: its row gets no mail now", path.display());
     }
     let unmailed =
         unmailed(plan.skipped().filter_map(|i| i.skip.as_ref()).chain(drafts.late.iter().map(|(_, s)| s)));
     if drafts.written.is_empty() {
-        eprintln!("no drafts written; {unmailed} row(s) skipped");
+        err!("no drafts written; {unmailed} row(s) skipped");
     } else {
-        eprintln!(
+        err!(
             "wrote {} draft(s) to {}; {unmailed} row(s) skipped. Open a draft (double-click the .eml) in Outlook, \
              Thunderbird or Apple Mail, check it and send it from there; or send them all with \
              `handreiking mail {} --send --smtp HOST`",
@@ -85,16 +91,18 @@ pub fn mail_sent_one(
     result: &handreiking::mail::SendResult,
 ) {
     use handreiking::mail::SendResult;
-    let to = item.address.as_deref().unwrap_or_default().trim();
+    let to = shown(item.address.as_deref().unwrap_or_default().trim());
     match result {
-        SendResult::Sent { .. } => eprintln!("  [{done}/{total}] sent row {} to {to}", item.row),
+        SendResult::Sent { .. } => err!("  [{done}/{total}] sent row {} to {to}", item.row),
         SendResult::Refused { error } => {
-            eprintln!("  [{done}/{total}] refused, row {} to {to}: {error}", item.row)
+            err!("  [{done}/{total}] refused, row {} to {to}: {error}", item.row)
         }
         SendResult::Uncertain { error } => {
-            eprintln!("  [{done}/{total}] may or may not have arrived, row {} to {to}: {error}", item.row)
+            err!("  [{done}/{total}] may or may not have arrived, row {} to {to}: {error}", item.row)
         }
-        SendResult::Skipped(skip) => eprintln!("  [{done}/{total}] not sent, row {}: {skip}", item.row),
+        SendResult::Skipped(skip) => {
+            err!("  [{done}/{total}] not sent, row {}: {}", item.row, shown(&skip.to_string()))
+        }
     }
 }
 
@@ -107,7 +115,7 @@ pub fn mail_sent(
     use handreiking::mail::SendResult;
     let log = plan.dir.join(handreiking::mail::LOG);
     if let Some(why) = &outcome.stopped {
-        eprintln!(
+        err!(
             "error: stopped after {} of {} mail(s): {why}. {} mail(s) were not tried; run the same command \
              again to send them (what was sent is in {} and is not sent again)",
             outcome.results.len(),
@@ -118,7 +126,7 @@ pub fn mail_sent(
     }
     let problems = outcome.results.iter().filter(|(_, r)| !matches!(r, SendResult::Sent { .. })).count();
     let unmailed = unmailed(plan.skipped().filter_map(|i| i.skip.as_ref())) + problems + outcome.not_tried;
-    eprintln!(
+    err!(
         "sent {} mail(s) via {}; {unmailed} row(s) without a mail this time. Send log: {} (run again to retry \
          what was refused; nothing is sent twice)",
         outcome.sent(),
@@ -139,7 +147,7 @@ pub fn ask_password(user: &str, server: &str) -> Option<String> {
 }
 
 pub fn interrupted_mail() {
-    eprintln!(
+    err!(
         "\ninterrupted: what was sent is in the send log ({}); run the same command again to send the rest. \
          A message that was on its way may have arrived: it is listed, and not sent again until you remove its lines.",
         handreiking::mail::LOG

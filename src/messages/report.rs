@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use super::followup::{ambiguity, earlier_summary, who};
+use super::shown;
 
 /// A one-line progress counter on a terminal; silent otherwise.
 pub struct Progress {
@@ -34,34 +35,34 @@ impl Progress {
 pub fn batch(outcome: &handreiking::BatchOutcome, dir: &Path, elapsed: std::time::Duration) {
     use handreiking::RowOutcome;
     for note in &outcome.notes {
-        eprintln!("note: {note}");
+        err!("note: {note}");
     }
     for row in &outcome.rows {
         match &row.outcome {
             RowOutcome::Written { .. } => {}
             RowOutcome::Bad(problems) => {
                 for p in problems {
-                    eprintln!("error: {}: {p}", row.file);
+                    err!("error: {}: {}", shown(&row.file), shown(&p.to_string()));
                 }
             }
             RowOutcome::Failed(message) => {
-                eprintln!("error: {}: {}: {message}", row.file, row.location)
+                err!("error: {}: {}: {message}", shown(&row.file), row.location)
             }
         }
     }
     if outcome.refused {
-        eprintln!(
+        err!(
             "--strict: {} row(s) have problems, so no report was written. Fix them, or leave out --strict to write the others.",
             outcome.failed()
         );
         return;
     }
     if let Some(path) = &outcome.manifest {
-        eprintln!("audit manifest: {}", path.display());
+        err!("audit manifest: {}", path.display());
     }
     earlier_summary(outcome);
     let secs = elapsed.as_secs_f64();
-    eprintln!(
+    err!(
         "{} report(s) written to {}, {} failed, in {:.1} s ({:.1} reports/s)",
         outcome.written(),
         dir.display(),
@@ -73,34 +74,30 @@ pub fn batch(outcome: &handreiking::BatchOutcome, dir: &Path, elapsed: std::time
 
 pub fn group(outcome: &handreiking::GroupOutcome) {
     for p in &outcome.problems {
-        eprintln!("error: {p}");
+        err!("error: {}", shown(p));
     }
     if outcome.bad_rows > 0 {
-        eprintln!("{} row(s) with problems were left out of the group report", outcome.bad_rows);
+        err!("{} row(s) with problems were left out of the group report", outcome.bad_rows);
     }
     if let Some(plan) = &outcome.earlier {
         let ambiguous: Vec<_> = plan.ambiguous().collect();
-        eprintln!(
+        err!(
             "{} respondent(s) took part both times (earlier: {} in {})",
             plan.matched().count(),
             plan.index.rows.len(),
             plan.index.files.join(", ")
         );
         if !ambiguous.is_empty() {
-            eprintln!(
+            err!(
                 "{} respondent(s) not counted as taking part both times: the match is ambiguous",
                 ambiguous.len()
             );
             for new in &ambiguous {
-                eprintln!(
-                    "  {}: {}",
-                    who(&plan.files, new.file, new.location, &new.naam),
-                    ambiguity(plan, new)
-                );
+                err!("  {}: {}", who(&plan.files, new.file, new.location, &new.naam), ambiguity(plan, new));
             }
         }
     }
-    eprintln!(
+    err!(
         "wrote {} ({} respondents, {} kB)",
         outcome.written.path.display(),
         outcome.respondents,
@@ -109,7 +106,7 @@ pub fn group(outcome: &handreiking::GroupOutcome) {
 }
 
 pub fn interrupted() {
-    eprintln!(
+    err!(
         "\ninterrupted: the files written so far are complete; those being written were removed. \
          No manifest was written for this run; run the command again (with --force) to finish."
     );

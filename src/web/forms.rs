@@ -25,10 +25,13 @@ pub fn check_view(h: &Handreiking, chosen: &Chosen) -> Value {
         measurement_view(h, &chosen.sheets, chosen.mapping.as_ref(), false);
     let count = |key: &str| files.iter().map(|f| f[key].as_u64().unwrap_or(0)).sum::<u64>();
     let (respondents, bad_rows) = (count("respondents"), count("bad_rows"));
+    // The earlier measurement is not mailed: only the new one's addresses count.
+    let unmailable = count("unmailable_count");
     let mut view = json!({
         "ready": ready && respondents > 0,
         "respondents": respondents,
         "bad_rows": bad_rows,
+        "unmailable": unmailable,
         "mapping": chosen.mapping.as_ref().map(|m| &m.name),
         "mapping_error": mapping_error,
         "label_a": h.labels.a.label,
@@ -150,6 +153,14 @@ fn file_view(
                     .iter()
                     .map(|(l, d)| json!({ "row": l.number(), "value": d }))
                     .collect();
+                view["unmailable"] = checked
+                    .unmailable
+                    .iter()
+                    .take(BAD_SHOWN)
+                    .map(|(l, raw, skip)| json!({ "row": l.number(), "value": raw, "why": no_mail(skip) }))
+                    .collect();
+                view["unmailable_count"] = checked.unmailable_count.into();
+                view["more_unmailable"] = checked.unmailable_count.saturating_sub(BAD_SHOWN).into();
                 unknown = checked.tally.unknown.into_iter().take(BAD_SHOWN).collect();
             }
         }
@@ -178,6 +189,27 @@ fn file_view(
     view["open_form"] = (!inspection.problems.is_empty() || !unknown.is_empty()).into();
     view["form"] = choices(h, sheet, mapping, file, &unknown);
     view
+}
+
+/// Why `handreiking mail` will skip a respondent's address, in Dutch.
+fn no_mail(skip: &handreiking::mail::Skip) -> String {
+    use handreiking::mail::{Skip, address::Why};
+    let Skip::InvalidAddress(invalid) = skip else {
+        return match skip {
+            Skip::NoAddress => "geen e-mailadres".into(),
+            other => other.to_string(),
+        };
+    };
+    match &invalid.why {
+        Why::Several => "meer dan één adres, een naam bij het adres, een spatie of een regeleinde: \
+                         per rij hoort er precies één adres te staan"
+            .into(),
+        Why::MissingParts => "er ontbreekt een naam, een @ of een domein".into(),
+        Why::InvalidUser => "het deel vóór de @ is geen geldig adres".into(),
+        Why::InvalidDomain => "het domein na de @ is niet geldig".into(),
+        Why::NotOne => "dit is niet geschreven als één e-mailadres".into(),
+        Why::NoDot(domain) => format!("het domein “{domain}” heeft geen punt (zoals voorbeeld.nl)"),
+    }
 }
 
 fn field_label(field: Field) -> &'static str {
