@@ -35,7 +35,12 @@ fn hostile_uploads_leave_the_app_and_other_sessions_working() {
         };
         let text = page.text();
         // Either refused at once or shown on the check page: the file is named, and nothing crashed.
-        assert!(page.status < 500 || page.status == 503, "{name} ({}): status {}\n{text}", bomb.what, page.status);
+        assert!(
+            page.status < 500 || page.status == 503,
+            "{name} ({}): status {}\n{text}",
+            bomb.what,
+            page.status
+        );
         assert!(common::server::unescape(&text).contains(&name), "{name}: the page names the file:\n{text}");
         assert!(server_alive(&mut server), "{name}: the server died");
         // The other session still answers as before.
