@@ -186,7 +186,7 @@ fn make_all(
     let wanted = |flag: &Option<String>| flag.is_some() && !cancel.load(Ordering::Relaxed);
     if wanted(&extras.groep) {
         status("Groepsrapport maken…");
-        let file = "groepsrapport.pdf";
+        let file = handreiking::output::GROUP_REPORT;
         match handreiking::group(
             &app.settings,
             inputs,
@@ -200,9 +200,9 @@ fn make_all(
         }
     }
     for (flag, kind, label, file) in [
-        (&extras.handreiking, handreiking::Handout::Blank, "De lege handreiking", "handreiking.pdf"),
-        (&extras.formulier, handreiking::Handout::Form, "Antwoordformulier", "antwoordformulier.pdf"),
-        (&extras.kaarten, handreiking::Handout::Cards, "Werkvormkaarten", "werkvormkaarten.pdf"),
+        (&extras.handreiking, handreiking::Handout::Blank, "De lege handreiking", handreiking::output::BLANK),
+        (&extras.formulier, handreiking::Handout::Form, "Antwoordformulier", handreiking::output::FORM),
+        (&extras.kaarten, handreiking::Handout::Cards, "Werkvormkaarten", handreiking::output::CARDS),
     ] {
         if !wanted(flag) {
             continue;
@@ -318,14 +318,14 @@ pub async fn progress_events(State(app): State<Arc<App>>, Found { session: share
 pub async fn download_zip(State(app): State<Arc<App>>, Found { session: shared, .. }: Found) -> Response {
     let (dir, shown) = {
         let session = shared.lock().unwrap();
-        let manifest = std::fs::read_to_string(session.reports_dir().join("manifest.json")).ok();
+        let manifest = std::fs::read_to_string(session.reports_dir().join(handreiking::output::MANIFEST)).ok();
         (session.reports_dir(), manifest.map(|m| session.shown_in_json(&m)))
     };
     match blocking(move || zip(&dir, shown.as_deref())).await {
         Ok(Ok(bytes)) => (
             [
                 (header::CONTENT_TYPE, "application/zip".to_string()),
-                (header::CONTENT_DISPOSITION, disposition("attachment", "rapporten.zip")),
+                (header::CONTENT_DISPOSITION, disposition("attachment", handreiking::output::ZIP)),
             ],
             bytes,
         )
@@ -360,7 +360,7 @@ fn zip(dir: &FsPath, manifest: Option<&str>) -> Result<Vec<u8>, String> {
     let failed = |e: &dyn std::fmt::Display| format!("{e}");
     for name in finished_files(dir) {
         let (bytes, options) = match (name.as_str(), manifest) {
-            ("manifest.json", Some(shown)) => (shown.as_bytes().to_vec(), deflated),
+            (handreiking::output::MANIFEST, Some(shown)) => (shown.as_bytes().to_vec(), deflated),
             _ => (std::fs::read(dir.join(&name)).map_err(|e| failed(&e))?, stored),
         };
         zip.start_file(name.as_str(), options).map_err(|e| failed(&e))?;
