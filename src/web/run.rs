@@ -318,7 +318,8 @@ pub async fn progress_events(State(app): State<Arc<App>>, Found { session: share
 pub async fn download_zip(State(app): State<Arc<App>>, Found { session: shared, .. }: Found) -> Response {
     let (dir, shown) = {
         let session = shared.lock().unwrap();
-        let manifest = std::fs::read_to_string(session.reports_dir().join(handreiking::output::MANIFEST)).ok();
+        let manifest =
+            std::fs::read_to_string(session.reports_dir().join(handreiking::output::MANIFEST)).ok();
         (session.reports_dir(), manifest.map(|m| session.shown_in_json(&m)))
     };
     match blocking(move || zip(&dir, shown.as_deref())).await {
