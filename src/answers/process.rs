@@ -20,7 +20,7 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
-use super::workbook::{Book, Tab};
+use super::workbook::{Book, Elsewhere, Tab};
 use super::{Location, ReadOptions, Row, Rows, Sheet, Streamed, unreadable};
 use crate::error::{Error, Problem, Result};
 
@@ -298,7 +298,7 @@ pub(super) fn open(
     match reader.receive()? {
         Reply::Failed(problems) => Err(Error::Sheet(named(problems, name))),
         Reply::Workbook { tabs, renamed } => {
-            let book = Book::Process(Remote { reader, tabs });
+            let book = Book::Elsewhere(Box::new(Remote { reader, tabs }));
             let (mut sheet, rows) = super::workbook::open(name, book, options, fit)?;
             if let Some(note) = renamed {
                 sheet.notes.insert(0, note);
@@ -365,24 +365,24 @@ fn known_layout(name: &str) -> Option<&'static str> {
 }
 
 /// A workbook open in a reader process.
-pub(super) struct Remote {
+struct Remote {
     reader: Reader,
     tabs: Vec<Tab>,
 }
 
-impl Remote {
-    pub(super) fn tabs(&self) -> &[Tab] {
+impl Elsewhere for Remote {
+    fn tabs(&self) -> &[Tab] {
         &self.tabs
     }
 
     /// Rows of a tab, as [`Book::rows`] gives them. A caller that stops early
     /// without a limit ends the reader process: it has nothing more to do.
-    pub(super) fn rows(
+    fn rows(
         &mut self,
         file: &str,
         tab: &str,
         limit: Option<usize>,
-        mut each: impl FnMut(usize, Vec<String>) -> Result<bool>,
+        each: &mut dyn FnMut(usize, Vec<String>) -> Result<bool>,
     ) -> Result<()> {
         self.reader.send(&Request::Rows { tab: tab.to_string(), file: file.to_string(), limit })?;
         loop {

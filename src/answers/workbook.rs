@@ -20,14 +20,27 @@ pub const MAX_ROWS: usize = 1_048_576;
 
 type Source = BufReader<File>;
 
-/// An open workbook: read here with calamine, or by a reader process (see
-/// `process`), which answers the same three questions.
+/// An open workbook: read here with calamine, or elsewhere (by a reader
+/// process, see `process`), which answers the same questions.
 pub(super) enum Book {
     Xlsx(Xlsx<Source>),
     Xlsb(Xlsb<Source>),
     Xls(Xls<Source>),
     Ods(Ods<Source>),
-    Process(super::process::Remote),
+    Elsewhere(Box<dyn Elsewhere>),
+}
+
+/// A workbook read outside this process.
+pub(super) trait Elsewhere: Send {
+    fn tabs(&self) -> &[Tab];
+    /// As [`Book::rows`].
+    fn rows(
+        &mut self,
+        file: &str,
+        tab: &str,
+        limit: Option<usize>,
+        each: &mut dyn FnMut(usize, Vec<String>) -> Result<bool>,
+    ) -> Result<()>;
 }
 
 /// A sheet of the workbook, as the user sees it in the tabs.
@@ -261,7 +274,7 @@ impl Book {
             Book::Xlsb(b) => b.sheets_metadata(),
             Book::Xls(b) => b.sheets_metadata(),
             Book::Ods(b) => b.sheets_metadata(),
-            Book::Process(remote) => return remote.tabs().to_vec(),
+            Book::Elsewhere(remote) => return remote.tabs().to_vec(),
         };
         metadata
             .iter()
@@ -292,8 +305,8 @@ impl Book {
         limit: Option<usize>,
         mut each: impl FnMut(usize, Vec<String>) -> Result<bool>,
     ) -> Result<()> {
-        if let Book::Process(remote) = self {
-            return remote.rows(file, tab, limit, each);
+        if let Book::Elsewhere(remote) = self {
+            return remote.rows(file, tab, limit, &mut each);
         }
         let mut left = limit.unwrap_or(usize::MAX);
         if left == 0 {
@@ -310,7 +323,7 @@ impl Book {
         &mut self,
         file: &str,
         tab: &str,
-        each: impl FnMut(usize, Vec<String>) -> Result<bool>,
+        mut each: impl FnMut(usize, Vec<String>) -> Result<bool>,
     ) -> Result<()> {
         let failed = |e: String| {
             unreadable(
@@ -339,7 +352,7 @@ impl Book {
             Book::Ods(book) => {
                 rows_of(file, book.worksheet_range(tab).map_err(|e| failed(e.to_string()))?, each)
             }
-            Book::Process(remote) => remote.rows(file, tab, None, each),
+            Book::Elsewhere(remote) => remote.rows(file, tab, None, &mut each),
         }
     }
 }
