@@ -349,3 +349,20 @@ fn parse_shard(s: &str) -> Result<(usize, usize), String> {
     }
     Ok((k, n))
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    /// Clap's own consistency checks (names, conflicts, defaults) on every command.
+    #[test]
+    fn the_command_line_is_consistent() {
+        super::Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn the_child_processes_are_hidden_from_help() {
+        let help = super::Cli::command().render_long_help().to_string();
+        assert!(!help.contains("read-process") && !help.contains("render-process"), "{help}");
+    }
+}
