@@ -19,183 +19,31 @@ pub struct Cli {
 #[derive(Subcommand)]
 pub enum Command {
     /// Typeset the whole handreiking as a clickable PDF (or, with --print, for paper).
-    Blank {
-        /// The PDF to write.
-        #[arg(short, long, default_value = handreiking::output::BLANK)]
-        output: PathBuf,
-        /// Made for paper: every internal link also shows its target page ("→ p. 14").
-        #[arg(long)]
-        print: bool,
-        /// Also write the JSON the template receives (for designing templates).
-        #[arg(long, value_name = "FILE")]
-        emit_data: Option<PathBuf>,
-        #[command(flatten)]
-        sources: Sources,
-    },
+    Blank(BlankArgs),
     /// A printable answer form: every question with boxes A and B, in the order of the answer sheet.
-    Form {
-        #[arg(short, long, default_value = handreiking::output::FORM)]
-        output: PathBuf,
-        #[command(flatten)]
-        sources: Sources,
-    },
+    Form(FormArgs),
     /// Werkvorm cards for the tables of a workshop: A5, two to an A4 sheet, with cut marks.
-    Cards {
-        #[arg(short, long, default_value = handreiking::output::CARDS)]
-        output: PathBuf,
-        #[command(flatten)]
-        sources: Sources,
-    },
+    Cards(CardsArgs),
     /// A group report for a user meeting: the spread of answers, where the group stands, the advice.
-    Group {
-        #[arg(required = true, value_name = "INPUT")]
-        inputs: Vec<PathBuf>,
-        #[arg(short, long, default_value = handreiking::output::GROUP_REPORT)]
-        output: PathBuf,
-        /// Name the respondents per answer (they are only counted by default).
-        #[arg(long)]
-        names: bool,
-        #[command(flatten)]
-        sheet: SheetArgs,
-        #[command(flatten)]
-        earlier: EarlierArgs,
-        #[command(flatten)]
-        sources: Sources,
-    },
+    Group(GroupArgs),
     /// One PDF advice report per respondent of one or more answer sheets (CSV, JSON or workbook).
-    Report {
-        /// Answer sheets: CSV (`,` `;` or tab; UTF-8 or Windows-1252), JSON, or workbooks (.xlsx, .xls, .ods).
-        #[arg(required = true, value_name = "INPUT")]
-        inputs: Vec<PathBuf>,
-        /// The folder to write the reports to (created when missing).
-        #[arg(short, long, value_name = "DIR", default_value = "rapporten")]
-        output: PathBuf,
-        /// File name pattern (minijinja) over naam, organisatie, datum, rij and other columns.
-        #[arg(long, value_name = "PATTERN")]
-        name: Option<String>,
-        /// Reports rendered at once (default: all cores).
-        #[arg(long, value_name = "N")]
-        jobs: Option<usize>,
-        /// Render nothing when any row has a problem.
-        #[arg(long)]
-        strict: bool,
-        /// Overwrite reports that exist already.
-        #[arg(long)]
-        force: bool,
-        #[command(flatten)]
-        sheet: SheetArgs,
-        #[command(flatten)]
-        earlier: EarlierArgs,
-        /// Also write each report's template data (JSON) into DIR.
-        #[arg(long, value_name = "DIR")]
-        emit_data: Option<PathBuf>,
-        /// Render only the rows whose number modulo N is K (K/N), to split a batch over machines.
-        #[arg(long, value_name = "K/N", value_parser = parse_shard)]
-        shard: Option<(usize, usize)>,
-        /// Reports one render process typesets before a fresh one takes over, which keeps
-        /// memory flat over long batches; 0 renders in this process.
-        #[arg(long, value_name = "N", default_value_t = 1000)]
-        reports_per_process: usize,
-        /// Also write an e-mail draft per report into OUTDIR/mail (as `handreiking mail OUTDIR` does).
-        #[arg(long)]
-        mail: bool,
-        #[command(flatten)]
-        sources: Sources,
-    },
+    Report(ReportArgs),
     /// E-mail each respondent their own report, after `report`: drafts to open in a mail program, or sent over SMTP.
-    Mail {
-        /// The folder `report` wrote (it reads its manifest.json), or a manifest file.
-        #[arg(value_name = "OUTDIR")]
-        dir: PathBuf,
-        /// The brand file with the sender and the [mail] texts (default: the one the reports were made with).
-        #[arg(long, value_name = "FILE")]
-        brand: Option<PathBuf>,
-        /// Send over SMTP (with --smtp) instead of writing drafts.
-        #[arg(long, requires = "smtp")]
-        send: bool,
-        /// List what would go to whom; write, connect and send nothing.
-        #[arg(long)]
-        dry_run: bool,
-        /// The mail server: HOST or HOST:PORT (port 587 with starttls, 465 with tls by default).
-        #[arg(long, value_name = "HOST[:PORT]", requires = "send")]
-        smtp: Option<String>,
-        /// How the connection is encrypted; `none` only to this machine (a test server).
-        #[arg(long, value_enum, value_name = "MODE", default_value = "starttls")]
-        tls: TlsMode,
-        /// Sign in as USER; the password comes from HANDREIKING_SMTP_PASSWORD, or is asked on a terminal.
-        #[arg(long, value_name = "USER", requires = "send")]
-        smtp_user: Option<String>,
-        /// Send at most N mails a minute (for servers that limit the rate).
-        #[arg(long, value_name = "N", requires = "send", value_parser = clap::value_parser!(u32).range(1..))]
-        per_minute: Option<u32>,
-        /// Send a blind copy of every mail to the sender (SMTP puts nothing in your Sent folder).
-        #[arg(long, requires = "send")]
-        bcc_sender: bool,
-        /// Mail rows that share an address with other rows (otherwise they are listed and skipped).
-        #[arg(long)]
-        allow_shared_address: bool,
-    },
+    Mail(MailArgs),
     /// Read answer sheets and report what was understood and every problem, without rendering.
-    Check {
-        #[arg(required = true, value_name = "INPUT")]
-        inputs: Vec<PathBuf>,
-        #[command(flatten)]
-        sheet: SheetArgs,
-        #[command(flatten)]
-        earlier: EarlierArgs,
-        #[command(flatten)]
-        sources: Sources,
-    },
+    Check(CheckArgs),
     /// Write a starting mapping file for a survey export, from what was detected (to standard output).
-    Mapping {
-        #[arg(value_name = "INPUT")]
-        input: PathBuf,
-        #[command(flatten)]
-        sheet: SheetArgs,
-        #[command(flatten)]
-        sources: Sources,
-    },
+    Mapping(MappingArgs),
     /// Write an empty answer sheet with the right headers (xlsx: a workbook to type paper forms into).
-    Template {
-        /// The kind of sheet (default: from the extension of -o, else csv).
-        #[arg(long, value_enum)]
-        format: Option<Format>,
-        /// Where to write it (default: standard output; a workbook needs a file).
-        #[arg(short, long, value_name = "FILE")]
-        output: Option<PathBuf>,
-        #[command(flatten)]
-        sources: Sources,
-    },
+    Template(TemplateArgs),
     /// Write the default brand file and the templates into DIR, to edit and use with --brand / --templates.
-    Init {
-        #[arg(value_name = "DIR")]
-        dir: PathBuf,
-        /// Overwrite files that exist.
-        #[arg(long)]
-        force: bool,
-    },
+    Init(InitArgs),
     /// Check a content folder (or the embedded handreiking) and list every problem.
-    CheckContent {
-        #[command(flatten)]
-        sources: Sources,
-    },
+    CheckContent(CheckContentArgs),
     /// Start the web app: choose answer files, check them, and make the reports in a browser.
-    Serve {
-        /// The port on 127.0.0.1 to listen on (0: any free port).
-        #[arg(long, value_name = "N", default_value_t = 8765)]
-        port: u16,
-        /// Open the app in the default browser once it listens.
-        #[arg(long)]
-        open: bool,
-        /// The largest upload, in megabytes (all files of one upload together).
-        #[arg(long, value_name = "MB", default_value_t = 100)]
-        max_upload: usize,
-        /// Hours without use after which a session's files are deleted.
-        #[arg(long, value_name = "HOURS", default_value_t = 4)]
-        keep_hours: u64,
-        #[command(flatten)]
-        sources: Sources,
-    },
+    Serve(ServeArgs),
+    /// A live user meeting: participants answer on their phones and get their own advice at once; the room sees the group.
+    Workshop(WorkshopArgs),
     /// Renders the jobs `report` sends on standard input (started by `report`, not by hand).
     #[command(name = "render-process", hide = true)]
     RenderProcess,
@@ -203,6 +51,224 @@ pub enum Command {
     /// limits (started by them, not by hand).
     #[command(name = "read-process", hide = true)]
     ReadProcess,
+}
+
+#[derive(Args)]
+pub struct BlankArgs {
+    /// The PDF to write.
+    #[arg(short, long, default_value = handreiking::output::BLANK)]
+    pub output: PathBuf,
+    /// Made for paper: every internal link also shows its target page ("→ p. 14").
+    #[arg(long)]
+    pub print: bool,
+    /// Also write the JSON the template receives (for designing templates).
+    #[arg(long, value_name = "FILE")]
+    pub emit_data: Option<PathBuf>,
+    #[command(flatten)]
+    pub sources: Sources,
+}
+
+#[derive(Args)]
+pub struct FormArgs {
+    #[arg(short, long, default_value = handreiking::output::FORM)]
+    pub output: PathBuf,
+    #[command(flatten)]
+    pub sources: Sources,
+}
+
+#[derive(Args)]
+pub struct CardsArgs {
+    #[arg(short, long, default_value = handreiking::output::CARDS)]
+    pub output: PathBuf,
+    #[command(flatten)]
+    pub sources: Sources,
+}
+
+#[derive(Args)]
+pub struct GroupArgs {
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+    #[arg(short, long, default_value = handreiking::output::GROUP_REPORT)]
+    pub output: PathBuf,
+    /// Name the respondents per answer (they are only counted by default).
+    #[arg(long)]
+    pub names: bool,
+    #[command(flatten)]
+    pub sheet: SheetArgs,
+    #[command(flatten)]
+    pub earlier: EarlierArgs,
+    #[command(flatten)]
+    pub sources: Sources,
+}
+
+#[derive(Args)]
+pub struct ReportArgs {
+    /// Answer sheets: CSV (`,` `;` or tab; UTF-8 or Windows-1252), JSON, or workbooks (.xlsx, .xls, .ods).
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+    /// The folder to write the reports to (created when missing).
+    #[arg(short, long, value_name = "DIR", default_value = "rapporten")]
+    pub output: PathBuf,
+    /// File name pattern (minijinja) over naam, organisatie, datum, rij and other columns.
+    #[arg(long, value_name = "PATTERN")]
+    pub name: Option<String>,
+    /// Reports rendered at once (default: all cores).
+    #[arg(long, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Render nothing when any row has a problem.
+    #[arg(long)]
+    pub strict: bool,
+    /// Overwrite reports that exist already.
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub sheet: SheetArgs,
+    #[command(flatten)]
+    pub earlier: EarlierArgs,
+    /// Also write each report's template data (JSON) into DIR.
+    #[arg(long, value_name = "DIR")]
+    pub emit_data: Option<PathBuf>,
+    /// Render only the rows whose number modulo N is K (K/N), to split a batch over machines.
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    pub shard: Option<(usize, usize)>,
+    /// Reports one render process typesets before a fresh one takes over, which keeps
+    /// memory flat over long batches; 0 renders in this process.
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    pub reports_per_process: usize,
+    /// Also write an e-mail draft per report into OUTDIR/mail (as `handreiking mail OUTDIR` does).
+    #[arg(long)]
+    pub mail: bool,
+    #[command(flatten)]
+    pub sources: Sources,
+}
+
+#[derive(Args)]
+pub struct MailArgs {
+    /// The folder `report` wrote (it reads its manifest.json), or a manifest file.
+    #[arg(value_name = "OUTDIR")]
+    pub dir: PathBuf,
+    /// The brand file with the sender and the [mail] texts (default: the one the reports were made with).
+    #[arg(long, value_name = "FILE")]
+    pub brand: Option<PathBuf>,
+    /// Send over SMTP (with --smtp) instead of writing drafts.
+    #[arg(long, requires = "smtp")]
+    pub send: bool,
+    /// List what would go to whom; write, connect and send nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// The mail server: HOST or HOST:PORT (port 587 with starttls, 465 with tls by default).
+    #[arg(long, value_name = "HOST[:PORT]", requires = "send")]
+    pub smtp: Option<String>,
+    /// How the connection is encrypted; `none` only to this machine (a test server).
+    #[arg(long, value_enum, value_name = "MODE", default_value = "starttls")]
+    pub tls: TlsMode,
+    /// Sign in as USER; the password comes from HANDREIKING_SMTP_PASSWORD, or is asked on a terminal.
+    #[arg(long, value_name = "USER", requires = "send")]
+    pub smtp_user: Option<String>,
+    /// Send at most N mails a minute (for servers that limit the rate).
+    #[arg(long, value_name = "N", requires = "send", value_parser = clap::value_parser!(u32).range(1..))]
+    pub per_minute: Option<u32>,
+    /// Send a blind copy of every mail to the sender (SMTP puts nothing in your Sent folder).
+    #[arg(long, requires = "send")]
+    pub bcc_sender: bool,
+    /// Mail rows that share an address with other rows (otherwise they are listed and skipped).
+    #[arg(long)]
+    pub allow_shared_address: bool,
+}
+
+#[derive(Args)]
+pub struct CheckArgs {
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+    #[command(flatten)]
+    pub sheet: SheetArgs,
+    #[command(flatten)]
+    pub earlier: EarlierArgs,
+    #[command(flatten)]
+    pub sources: Sources,
+}
+
+#[derive(Args)]
+pub struct MappingArgs {
+    #[arg(value_name = "INPUT")]
+    pub input: PathBuf,
+    #[command(flatten)]
+    pub sheet: SheetArgs,
+    #[command(flatten)]
+    pub sources: Sources,
+}
+
+#[derive(Args)]
+pub struct TemplateArgs {
+    /// The kind of sheet (default: from the extension of -o, else csv).
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// Where to write it (default: standard output; a workbook needs a file).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub sources: Sources,
+}
+
+#[derive(Args)]
+pub struct InitArgs {
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// Overwrite files that exist.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Args)]
+pub struct CheckContentArgs {
+    #[command(flatten)]
+    pub sources: Sources,
+}
+
+#[derive(Args)]
+pub struct WorkshopArgs {
+    /// This laptop's address on the venue's network, where phones join: ADDR or ADDR:PORT
+    /// (default port 8766). Without it, the facilitator's page lists the addresses to choose from.
+    #[arg(long, value_name = "ADDR[:PORT]")]
+    pub venue: Option<String>,
+    /// The workshop folder: its answers (a database), reports and exports. Starting again on
+    /// the same folder goes on where it was. Default: Documents/Handreiking/workshop-DATE.
+    #[arg(long, value_name = "DIR")]
+    pub data: Option<PathBuf>,
+    /// Ask participants their name and organisation (they may leave them empty); anonymous otherwise.
+    #[arg(long)]
+    pub ask_names: bool,
+    /// The most participants that can join.
+    #[arg(long, value_name = "N", default_value_t = 200)]
+    pub max_participants: usize,
+    /// The facilitator's port on 127.0.0.1 (0: any free port).
+    #[arg(long, value_name = "N", default_value_t = 8767)]
+    pub port: u16,
+    /// Open the facilitator's page in the default browser once it listens.
+    #[arg(long)]
+    pub open: bool,
+    #[command(flatten)]
+    pub earlier: EarlierArgs,
+    #[command(flatten)]
+    pub sources: Sources,
+}
+
+#[derive(Args)]
+pub struct ServeArgs {
+    /// The port on 127.0.0.1 to listen on (0: any free port).
+    #[arg(long, value_name = "N", default_value_t = 8765)]
+    pub port: u16,
+    /// Open the app in the default browser once it listens.
+    #[arg(long)]
+    pub open: bool,
+    /// The largest upload, in megabytes (all files of one upload together).
+    #[arg(long, value_name = "MB", default_value_t = 100)]
+    pub max_upload: usize,
+    /// Hours without use after which a session's files are deleted.
+    #[arg(long, value_name = "HOURS", default_value_t = 4)]
+    pub keep_hours: u64,
+    #[command(flatten)]
+    pub sources: Sources,
 }
 
 /// How to read answer sheets: shared by report, check, group and mapping.

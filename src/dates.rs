@@ -236,10 +236,9 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
-/// Seconds since 1970 as an ISO 8601 UTC time, `2026-11-23T10:05:00Z` (for logs).
-pub fn iso_utc(secs: i64) -> String {
-    let (days, rest) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    // The inverse of `days_from_civil` (Howard Hinnant's algorithm).
+/// Days since 1970-01-01 as a calendar date (year, month, day): the inverse of
+/// `days_from_civil` (Howard Hinnant's algorithm).
+pub fn civil_from_days(days: i64) -> (i64, u8, u8) {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z - era * 146_097;
@@ -248,13 +247,32 @@ pub fn iso_utc(secs: i64) -> String {
     let mp = (5 * doy + 2) / 153;
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rest / 3600, rest / 60 % 60, rest % 60)
+    (yoe + era * 400 + i64::from(m <= 2), m as u8, d as u8)
+}
+
+/// Seconds since 1970 as (calendar date, hour, minute, second), in UTC.
+pub fn civil_time(secs: i64) -> ((i64, u8, u8), u8, u8, u8) {
+    let (days, rest) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    (civil_from_days(days), (rest / 3600) as u8, (rest / 60 % 60) as u8, (rest % 60) as u8)
+}
+
+/// Seconds since 1970 as an ISO 8601 UTC time, `2026-11-23T10:05:00Z` (for logs).
+pub fn iso_utc(secs: i64) -> String {
+    let ((y, m, d), hh, mm, ss) = civil_time(secs);
+    format!("{y:04}-{m:02}-{d:02}T{hh:02}:{mm:02}:{ss:02}Z")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn civil_dates() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(19_723), (2024, 1, 1));
+        assert_eq!(civil_from_days(20_513), (2026, 3, 1));
+        assert_eq!(civil_from_days(-1), (1969, 12, 31));
+    }
 
     #[test]
     fn iso_times_round_trip() {

@@ -73,6 +73,10 @@ pub enum Error {
     #[error("{0}")]
     Busy(Problem),
 
+    /// The live user meeting's database cannot be opened or written.
+    #[error("the workshop database {}: {message}", path.display())]
+    Workshop { path: PathBuf, message: String },
+
     /// The mail server cannot be reached or refuses the connection or sign-in.
     #[error("the mail server {server}: {message}")]
     Smtp { server: String, message: String },

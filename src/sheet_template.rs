@@ -22,6 +22,25 @@ pub const ROWS: u32 = 500;
 pub const ANSWERS_SHEET: &str = "Antwoorden";
 pub const INSTRUCTIONS_SHEET: &str = "Uitleg";
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SheetFormat {
+    Csv,
+    Json,
+    /// An Excel workbook to type paper answer forms into.
+    Xlsx,
+}
+
+/// `handreiking template`: an empty answer sheet with the right headers, as
+/// bytes (a workbook is binary).
+pub fn template(settings: &crate::settings::Settings, format: SheetFormat) -> Result<Vec<u8>> {
+    let h = crate::settings::load_content(settings)?;
+    match format {
+        SheetFormat::Csv => Ok(csv(&h).into_bytes()),
+        SheetFormat::Json => Ok(json(&h).into_bytes()),
+        SheetFormat::Xlsx => workbook(&h, &[]),
+    }
+}
+
 /// The columns of an answer sheet: the respondent fields, then the question ids in the content's order.
 pub fn columns(h: &Handreiking) -> Vec<String> {
     FIELDS.iter().map(|f| f.to_string()).chain(h.vragen().map(|(_, v)| v.id.clone())).collect()
@@ -382,7 +401,7 @@ mod tests {
 
     #[test]
     fn csv_header_has_fields_then_ids_in_content_order() {
-        let h = crate::load_content(&Default::default()).unwrap();
+        let h = crate::settings::load_content(&Default::default()).unwrap();
         let header = csv(&h);
         assert!(header.starts_with("naam,organisatie,datum,R1V1,R1V2,R1V3,R2V1"));
         assert!(header.trim_end().ends_with("R5V2"));
@@ -390,7 +409,7 @@ mod tests {
 
     #[test]
     fn unknown_prefilled_question_is_refused() {
-        let h = crate::load_content(&Default::default()).unwrap();
+        let h = crate::settings::load_content(&Default::default()).unwrap();
         let row =
             FilledRow { antwoorden: [("R9V9".to_string(), Some(Letter::A))].into(), ..Default::default() };
         let err = workbook(&h, &[row]).unwrap_err().to_string();

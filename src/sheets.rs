@@ -8,7 +8,8 @@ use crate::answers::{self, Location, ReadOptions, Sheet};
 use crate::content::{self, Handreiking};
 use crate::error::{Error, Problem, Result};
 use crate::mapping::{self, CellProblem, Mapping};
-use crate::{Settings, dates, load_content};
+use crate::dates;
+use crate::settings::{Settings, load_content};
 
 /// A sheet read and understood, summed up row by row (the rows themselves are
 /// not kept, so any length fits in memory): what `check` shows.
@@ -33,7 +34,7 @@ pub struct ReadSheet {
     pub unreadable_date_count: usize,
     /// With an e-mail column: the first [`ReadSheet::KEPT`] respondents whose
     /// address `mail` will skip (as written), and why; `mail`'s own rule.
-    pub unmailable: Vec<(Location, String, crate::mail::Skip)>,
+    pub unmailable: Vec<(Location, String, mapping::address::Unmailable)>,
     pub unmailable_count: usize,
 }
 
@@ -151,7 +152,7 @@ pub fn read_sheet(
                         unreadable_dates.push((location, r.datum.clone()));
                     }
                 }
-                if let Err(skip) = crate::mail::recipient(Some(&r.email)) {
+                if let Err(skip) = mapping::address::recipient(&r.email) {
                     unmailable_count += 1;
                     if unmailable.len() < ReadSheet::KEPT {
                         unmailable.push((location, r.email.clone(), skip));

@@ -1,7 +1,7 @@
 //! Files built to overload a reader (tests/hostile/bombs.rs) end `check`
 //! within 512 MB of memory and 30 seconds, with a message that says what is
 //! wrong: never an abort, an out-of-memory kill or a hang. Each runs under
-//! `prlimit --as` and `timeout`, as the README promises.
+//! `prlimit --as` and `timeout`, as the guide promises (docs/src/sheets/files-from-anyone.md).
 
 mod common;
 
@@ -10,7 +10,7 @@ mod bombs;
 
 use std::process::Command;
 
-/// The memory (address space) `check` gets, as the README promises.
+/// The memory (address space) `check` gets, as the guide promises (docs/src/sheets/files-from-anyone.md).
 const MEMORY: u64 = 512 << 20;
 
 /// The largest resident size of any process waited for so far (this test's

@@ -5,7 +5,7 @@
 //! it: a 2 KB file can claim 10^14 strings. So the container is checked first,
 //! against what it really holds, and refused with a message that says what is
 //! wrong; then every cell and row is checked as it is read. These limits are
-//! far beyond any survey export (and are listed in the README); what they do
+//! far beyond any survey export (and are listed in the guide, docs/src/sheets/files-from-anyone.md); what they do
 //! not catch, the reader process's memory and time limits do (`process`).
 
 use std::io::Read;

@@ -1,4 +1,4 @@
-//! Workbooks: .xlsx/.xlsm (streamed cell by cell), .xlsb, .xls and .ods, read
+//! Workbooks: .xlsx/.xlsm and .xlsb (streamed cell by cell), .xls and .ods, read
 //! with calamine into the same header block and row stream as CSV. Every
 //! message names the sheet; rows keep the number the spreadsheet shows.
 
@@ -407,7 +407,7 @@ fn value_text<'a>(value: &'a DataRef<'_>) -> &'a str {
     }
 }
 
-/// The rows of a sheet calamine read whole (.xls, .xlsb and .ods have no cell
+/// The rows of a sheet calamine read whole (.xls and .ods have no cell
 /// reader): at most 65,536 rows in .xls; an .ods is held in memory.
 fn rows_of(
     file: &str,

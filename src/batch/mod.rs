@@ -1,20 +1,27 @@
 //! The batch: one PDF report per respondent of one or more sheets, rendered
-//! in threads here or in render processes (`worker`), written atomically,
+//! in threads here or in render processes (`processes`), written atomically,
 //! with an audit manifest. Front ends (the CLI) call [`report`] with a
 //! progress callback.
 
 use std::path::{Path, PathBuf};
 
 use crate::answers::Location;
-use crate::content::Handreiking;
 use crate::error::{Error, Problem, Result};
-use crate::mapping::{self, CellProblem, Respondent};
-use crate::render::{Engine, PdfMeta};
+use crate::mapping;
+use crate::settings::{Settings, load_content};
 use crate::sheets::{SheetOptions, stream_sheet};
-use crate::{Settings, brand, dates, followup, load_content, output, resolve, worker};
+use crate::{followup, output};
 
+mod job;
+pub mod manifest;
+pub mod pool;
+pub mod processes;
 mod preview;
+
+pub use job::{RowOutcome, RowResult};
 pub use preview::{Preview, preview};
+
+use job::{Job, Rendered, Target, render_here};
 
 pub struct ReportOptions {
     /// minijinja pattern for file names; `output::DEFAULT_NAME` when None.
@@ -32,7 +39,7 @@ pub struct ReportOptions {
     pub shard: Option<(usize, usize)>,
     /// Render in child processes, each replaced after a number of reports
     /// (memory stays flat); in threads of this process when None.
-    pub processes: Option<worker::Processes>,
+    pub processes: Option<processes::Processes>,
     /// Set from elsewhere to stop feeding rows: the reports being made are
     /// finished, the manifest lists what was made (the web app's Stop button).
     pub cancel: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
@@ -40,32 +47,38 @@ pub struct ReportOptions {
     pub earlier: Option<followup::EarlierOptions>,
 }
 
-/// One input row's fate.
-#[derive(Debug, serde::Serialize, serde::Deserialize)]
-pub enum RowOutcome {
-    Written {
-        path: PathBuf,
-        /// sha256 of the PDF, hex.
-        sha256: String,
-    },
-    /// Cells that are not answers.
-    Bad(Vec<CellProblem>),
-    /// Rendering or writing failed.
-    Failed(String),
-}
+impl ReportOptions {
+    /// What the CLI and the web app start from: sheets read as `sheets` says,
+    /// names as `output::DEFAULT_NAME`, all cores, reports in threads here.
+    pub fn new(sheets: SheetOptions) -> ReportOptions {
+        ReportOptions {
+            name: None,
+            jobs: 0,
+            strict: false,
+            force: false,
+            sheets,
+            emit_data: None,
+            shard: None,
+            processes: None,
+            cancel: None,
+            earlier: None,
+        }
+    }
 
-#[derive(Debug, serde::Serialize, serde::Deserialize)]
-pub struct RowResult {
-    pub file: String,
-    pub location: Location,
-    pub naam: String,
-    pub outcome: RowOutcome,
-    /// The respondent's e-mail address as written, and the fields the brand's
-    /// texts use: recorded in the manifest for `handreiking mail`.
-    #[serde(default)]
-    pub email: String,
-    #[serde(default)]
-    pub fields: std::collections::BTreeMap<String, String>,
+    fn namer(&self) -> Result<output::Namer> {
+        output::Namer::new(self.name.as_deref().unwrap_or(output::DEFAULT_NAME))
+    }
+
+    /// With an earlier measurement: every new respondent matched before anything is rendered.
+    fn plan(
+        &self,
+        h: &crate::content::Handreiking,
+        inputs: &[PathBuf],
+        read: &crate::answers::ReadOptions,
+        file: Option<&mapping::MappingFile>,
+    ) -> Result<Option<followup::Plan>> {
+        self.earlier.as_ref().map(|e| followup::Plan::make(h, e, inputs, read, file)).transpose()
+    }
 }
 
 #[derive(Debug, Default)]
@@ -93,85 +106,6 @@ impl BatchOutcome {
     }
 }
 
-/// A respondent with where it came from and the file it becomes.
-#[derive(serde::Serialize, serde::Deserialize)]
-pub(crate) struct Job {
-    pub(crate) file: String,
-    pub(crate) respondent: Respondent,
-    /// The respondent's fields by name, for file names and the brand's texts.
-    pub(crate) fields: std::collections::BTreeMap<String, String>,
-    pub(crate) name: String,
-    /// Sent again after a render process died holding it: that process may
-    /// have written the report before it died.
-    #[serde(default)]
-    pub(crate) retried: bool,
-    /// The matched earlier answers, with `--earlier`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) earlier: Option<followup::Earlier>,
-}
-
-/// Where and how reports are written; the same in every renderer.
-#[derive(Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct Target {
-    pub(crate) out_dir: PathBuf,
-    pub(crate) force: bool,
-    pub(crate) emit_data: Option<PathBuf>,
-    /// For reports whose respondent has no readable date.
-    pub(crate) timestamp: i64,
-}
-
-/// A job's result, with the characters of its text that no font has and its
-/// date, as written, when that cannot be read.
-#[derive(serde::Serialize, serde::Deserialize)]
-pub(crate) struct Rendered {
-    pub(crate) row: RowResult,
-    pub(crate) missing: Vec<char>,
-    pub(crate) unreadable_date: Option<String>,
-}
-
-/// Renders jobs in threads of this process, sharing one engine, and hands
-/// each result to `done` as it is ready (in `report`, or in a render process).
-pub(crate) fn render_here(
-    engine: &Engine,
-    h: &Handreiking,
-    brand: &brand::Brand,
-    target: &Target,
-    threads: usize,
-    jobs: std::sync::mpsc::Receiver<Job>,
-    done: &(dyn Fn(Rendered) + Sync),
-) {
-    let jobs = std::sync::Mutex::new(jobs);
-    std::thread::scope(|scope| {
-        for _ in 0..threads.max(1) {
-            scope.spawn(|| {
-                loop {
-                    let Ok(job) = jobs.lock().unwrap().recv() else { break };
-                    done(render_job(engine, h, brand, target, job));
-                }
-            });
-        }
-    });
-}
-
-/// One report: font coverage checked, typeset, written.
-fn render_job(engine: &Engine, h: &Handreiking, brand: &brand::Brand, target: &Target, job: Job) -> Rendered {
-    // Characters no font can show would silently become boxes: say which and where.
-    let missing = engine.missing_glyphs(&job.respondent.shown_text());
-    // A date that cannot be read is shown as written: say so, and where.
-    let unreadable_date = dates::unreadable(&job.respondent.datum).then(|| job.respondent.datum.clone());
-    let outcome = render_one(engine, h, brand, &job, target, missing.is_empty());
-    let row = RowResult {
-        file: job.file,
-        location: job.respondent.location,
-        naam: job.respondent.naam,
-        outcome,
-        email: job.respondent.email,
-        fields: job.fields,
-    };
-    Rendered { row, missing, unreadable_date }
-}
-
 /// `handreiking report`: one PDF per respondent, rendered in parallel.
 pub fn report(
     settings: &Settings,
@@ -183,16 +117,12 @@ pub fn report(
     let h = load_content(settings)?;
     let brand = settings.brand()?;
     let mut outcome = BatchOutcome::default();
-    let mut namer = output::Namer::new(options.name.as_deref().unwrap_or(output::DEFAULT_NAME))?;
-
+    let mut namer = options.namer()?;
     let (read_options, file) = options.sheets.load(&h)?;
     let in_shard = |l: Location| options.shard.is_none_or(|(k, n)| l.number() % n == k);
     // The earlier measurement is read into a compact index and matched before
     // anything is rendered; the new sheets are still streamed below.
-    let plan = match &options.earlier {
-        Some(earlier) => Some(followup::Plan::make(&h, earlier, inputs, &read_options, file.as_ref())?),
-        None => None,
-    };
+    let plan = options.plan(&h, inputs, &read_options, file.as_ref())?;
 
     // First pass: every sheet read through once, rendering nothing, so that an
     // unreadable file, a sheet without respondents or (with --strict) a bad
@@ -260,21 +190,25 @@ pub fn report(
     // memory holds a few respondents at a time, not the whole sheet.
     let (send, receive) = std::sync::mpsc::sync_channel::<Job>(threads * 2);
     let (fed, rendered) = std::thread::scope(|scope| {
-        let renderers = scope.spawn(|| match &options.processes {
-            Some(processes) => {
-                drop(engine);
-                let setup = worker::Setup { settings: settings.clone(), target: target.clone(), threads };
-                worker::render_in_processes(processes, &setup, receive, progress, total)
-            }
-            None => {
-                let finished = std::sync::Mutex::new(Vec::with_capacity(total));
-                render_here(&engine, &h, &brand, &target, threads, receive, &|rendered| {
-                    let mut finished = finished.lock().unwrap();
-                    finished.push(rendered);
-                    progress(finished.len(), total);
-                });
-                Ok((finished.into_inner().unwrap(), vec![]))
-            }
+        let renderers = scope.spawn(|| {
+            let finished = std::sync::Mutex::new(Vec::with_capacity(total));
+            let done = |rendered| {
+                let mut finished = finished.lock().unwrap();
+                finished.push(rendered);
+                progress(finished.len(), total);
+            };
+            let notes = match &options.processes {
+                Some(processes) => {
+                    drop(engine);
+                    let setup = processes::Setup { settings: settings.clone(), target: target.clone(), threads };
+                    processes::render_in_processes(processes, &setup, receive, &done)?
+                }
+                None => {
+                    render_here(&engine, &h, &brand, &target, threads, receive, &done);
+                    vec![]
+                }
+            };
+            Ok::<_, Error>((finished.into_inner().unwrap(), notes))
         });
         let fed = inputs.iter().try_for_each(|input| {
             stream_sheet(&h, input, &read_options, file.as_ref(), |file_name, location, reading| {
@@ -282,20 +216,9 @@ pub fn report(
                     return Err(Error::Cancelled);
                 }
                 let mapping::Reading::Respondent(respondent) = reading else { return Ok(()) };
-                // Every row is named, in every shard, so that names (and their
-                // collision suffixes) are the same however the batch is split.
-                let fields = name_fields(&respondent);
-                let name = namer.name(&fields)?;
+                // Every row is named, in every shard (see Job::new).
+                let job = Job::new(file_name, respondent, &mut namer, plan.as_ref())?;
                 if in_shard(location) {
-                    let earlier = plan.as_ref().and_then(|p| p.earlier_for(file_name, location));
-                    let job = Job {
-                        file: file_name.to_string(),
-                        respondent,
-                        fields,
-                        name,
-                        retried: false,
-                        earlier,
-                    };
                     // A closed queue means the renderers stopped on an error, which is returned below.
                     let _ = send.send(job);
                 }
@@ -345,8 +268,8 @@ pub fn report(
         outcome.notes.extend(plan.index.notes.iter().cloned());
         outcome.earlier = Some(plan);
     }
-    let mut manifest = output::Manifest::new(inputs, &settings.content_files()?, &outcome, options.shard);
-    manifest.brand = settings.brand.as_deref().map(output::InputEntry::brand);
+    let mut manifest = manifest::Manifest::new(inputs, &settings.content_files()?, &outcome, options.shard);
+    manifest.brand = settings.brand.as_deref().map(manifest::InputEntry::brand);
     let name = match options.shard {
         Some((k, n)) => output::shard_manifest(k, n),
         None => output::MANIFEST.to_string(),
@@ -357,94 +280,37 @@ pub fn report(
     Ok(outcome)
 }
 
-fn name_fields(r: &Respondent) -> std::collections::BTreeMap<String, String> {
-    let mut fields: std::collections::BTreeMap<String, String> = r
-        .velden
-        .iter()
-        .map(|(k, v)| (k.to_lowercase().replace(|c: char| !c.is_alphanumeric(), "_"), v.clone()))
-        .collect();
-    fields.insert("naam".into(), r.naam.clone());
-    fields.insert("organisatie".into(), r.organisatie.clone());
-    // The date as written, not its Dutch form ("12 maart 2026"): file names made
-    // with `--name` stay what they were, as users expect. (`resolve::report`
-    // gives the brand's texts the Dutch form.)
-    fields.insert("datum".into(), r.datum.clone());
-    fields.insert("rij".into(), r.location.number().to_string());
-    fields
+/// After a batch with an earlier measurement: whose report shows the comparison,
+/// and whose not, and why.
+pub struct Compared<'a> {
+    pub plan: &'a followup::Plan,
+    /// Reports written with a comparison.
+    pub compared: usize,
+    /// Reports written without one: no earlier respondent fits.
+    pub alone: Vec<&'a followup::NewRow>,
+    /// Reports written without one: the match is ambiguous (never guessed).
+    pub ambiguous: Vec<&'a followup::NewRow>,
+    /// Earlier respondents no new respondent matched.
+    pub only_earlier: usize,
 }
 
-fn render_one(
-    engine: &Engine,
-    h: &Handreiking,
-    brand: &brand::Brand,
-    job: &Job,
-    target: &Target,
-    covered: bool,
-) -> RowOutcome {
-    let path = target.out_dir.join(&job.name);
-    let exists_already =
-        || RowOutcome::Failed(format!("{} exists already; use --force to overwrite it", path.display()));
-    // A retried report's file may be the one the dead process wrote: output is
-    // reproducible, so an identical file is that report, anything else is not.
-    let keep_if_same = !target.force && path.exists();
-    if keep_if_same && !job.retried {
-        return exists_already();
-    }
-    let (data, meta) = document(h, brand, job, target, covered);
-    if let Some(dir) = &target.emit_data {
-        let json_path = dir.join(job.name.trim_end_matches(".pdf").to_string() + ".json");
-        if let Err(e) = output::write_atomic(&json_path, &data) {
-            return RowOutcome::Failed(e.to_string());
+impl BatchOutcome {
+    /// With `--earlier`: the written reports by whether they show a comparison.
+    pub fn compared(&self) -> Option<Compared<'_>> {
+        let plan = self.earlier.as_ref()?;
+        let mut compared = Compared { plan, compared: 0, alone: vec![], ambiguous: vec![], only_earlier: 0 };
+        for row in &self.rows {
+            if !matches!(row.outcome, RowOutcome::Written { .. }) {
+                continue;
+            }
+            match plan.row(&row.file, row.location) {
+                Some(new) if matches!(new.outcome, followup::Outcome::Matched { .. }) => compared.compared += 1,
+                Some(new) if matches!(new.outcome, followup::Outcome::Ambiguous { .. }) => compared.ambiguous.push(new),
+                Some(new) => compared.alone.push(new),
+                None => {}
+            }
         }
+        compared.only_earlier = plan.only_earlier().len();
+        Some(compared)
     }
-    let pdf = match engine.render("report.typ", data, &meta) {
-        Ok(pdf) => pdf,
-        Err(e) => return RowOutcome::Failed(e.to_string()),
-    };
-    if keep_if_same {
-        if std::fs::read(&path).is_ok_and(|written| written == pdf) {
-            return RowOutcome::Written { path, sha256: output::sha256_hex(&pdf) };
-        }
-        return exists_already();
-    }
-    match output::write_atomic(&path, &pdf) {
-        Ok(()) => RowOutcome::Written { path, sha256: output::sha256_hex(&pdf) },
-        Err(e) => RowOutcome::Failed(e.to_string()),
-    }
-}
-
-/// A report's document data and what its PDF says about itself.
-fn document(
-    h: &Handreiking,
-    brand: &brand::Brand,
-    job: &Job,
-    target: &Target,
-    covered: bool,
-) -> (Vec<u8>, PdfMeta) {
-    let mut document = resolve::report(h, brand, &job.respondent, &job.fields);
-    if let Some(earlier) = &job.earlier {
-        followup::annotate(&mut document, earlier);
-    }
-    let data = serde_json::to_vec(&document).expect("document data serialises");
-    let meta = PdfMeta {
-        ident: format!("handreiking-report|{}|{}|{}", job.file, job.respondent.location, job.name),
-        timestamp: dates::parse(&job.respondent.datum).unwrap_or(target.timestamp),
-        title: Some(document.titel),
-        // The sender wrote the report; the respondent is named in title and subject.
-        author: brand.sender().into_iter().collect(),
-        subject: Some(report_subject(h, &job.respondent)),
-        standards: covered,
-    };
-    (data, meta)
-}
-
-/// The PDF's subject (description) of a report: for whom, from what.
-fn report_subject(h: &Handreiking, r: &Respondent) -> String {
-    let who = match (r.naam.trim(), r.organisatie.trim()) {
-        ("", "") => String::new(),
-        (naam, "") => format!(" voor {naam}"),
-        ("", org) => format!(" voor {org}"),
-        (naam, org) => format!(" voor {naam} ({org})"),
-    };
-    format!("Persoonlijk advies{who} bij de handreiking “{}”", h.titel)
 }

@@ -3,11 +3,13 @@
 
 use std::path::PathBuf;
 
-use super::{Job, ReportOptions, Target, document, name_fields};
+use super::ReportOptions;
+use super::job::{Job, Target, document};
 use crate::answers::Location;
 use crate::error::Result;
 use crate::sheets::stream_sheet;
-use crate::{Settings, followup, load_content, mapping, output};
+use crate::settings::{Settings, load_content};
+use crate::mapping;
 
 /// The first respondent's report, typeset in this process: what it would be
 /// called, the PDF, and images of its first pages.
@@ -34,29 +36,16 @@ pub fn preview(
     let h = load_content(settings)?;
     let brand = settings.brand()?;
     let (read_options, file) = options.sheets.load(&h)?;
-    let mut namer = output::Namer::new(options.name.as_deref().unwrap_or(output::DEFAULT_NAME))?;
+    let mut namer = options.namer()?;
     // Compared with the earlier measurement as the batch would compare it.
-    let plan = match &options.earlier {
-        Some(earlier) => Some(followup::Plan::make(&h, earlier, inputs, &read_options, file.as_ref())?),
-        None => None,
-    };
+    let plan = options.plan(&h, inputs, &read_options, file.as_ref())?;
     let mut first = None;
     for input in inputs {
         stream_sheet(&h, input, &read_options, file.as_ref(), |file_name, _, reading| {
             if first.is_none()
                 && let mapping::Reading::Respondent(respondent) = reading
             {
-                let fields = name_fields(&respondent);
-                let name = namer.name(&fields)?;
-                let earlier = plan.as_ref().and_then(|p| p.earlier_for(file_name, respondent.location));
-                first = Some(Job {
-                    file: file_name.to_string(),
-                    respondent,
-                    fields,
-                    name,
-                    retried: false,
-                    earlier,
-                });
+                first = Some(Job::new(file_name, respondent, &mut namer, plan.as_ref())?);
             }
             Ok(())
         })?;

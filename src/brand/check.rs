@@ -23,7 +23,7 @@ impl Brand {
             fail(
                 line,
                 e.message().to_string(),
-                "see the brand file section of the README, or `handreiking init DIR` for an example",
+                "see docs/src/brand/brand-files.md (the guide), or `handreiking init DIR` for an example",
             )
         })?;
         let line_of = |key: &str| {
@@ -165,10 +165,10 @@ impl Brand {
             ("rapport.ondertitel", file.rapport.ondertitel.clone(), line_of("ondertitel")),
             (
                 "mail.onderwerp",
-                or_default(&file.mail.onderwerp, crate::mail::DEFAULT_SUBJECT),
+                or_default(&file.mail.onderwerp, super::mail_text::DEFAULT_SUBJECT),
                 line_in_mail("onderwerp"),
             ),
-            ("mail.tekst", or_default(&file.mail.tekst, crate::mail::DEFAULT_TEXT), line_in_mail("tekst")),
+            ("mail.tekst", or_default(&file.mail.tekst, super::mail_text::DEFAULT_TEXT), line_in_mail("tekst")),
         ] {
             if let Err(e) = texts.add_template_owned(key.to_string(), value) {
                 problems.push(Problem::new(name, line, format!("`{key}` is not a valid template: {e}")));

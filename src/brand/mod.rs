@@ -16,6 +16,7 @@ mod check;
 mod colour;
 mod file;
 mod logo;
+pub mod mail_text;
 
 pub use colour::{contrast, parse_colour};
 pub use file::{Afzender, Kleuren, Lettertypen, Rapport};
@@ -131,8 +132,8 @@ mod tests {
             .collect::<Vec<_>>()
             .join("\n");
         let shown: toml::Table = toml::from_str(&commented).unwrap();
-        assert_eq!(shown["mail"]["onderwerp"].as_str(), Some(crate::mail::DEFAULT_SUBJECT));
-        assert_eq!(shown["mail"]["tekst"].as_str(), Some(crate::mail::DEFAULT_TEXT));
+        assert_eq!(shown["mail"]["onderwerp"].as_str(), Some(super::mail_text::DEFAULT_SUBJECT));
+        assert_eq!(shown["mail"]["tekst"].as_str(), Some(super::mail_text::DEFAULT_TEXT));
     }
 
     #[test]

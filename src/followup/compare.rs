@@ -11,7 +11,7 @@ use crate::answers::Location;
 use crate::content::Letter;
 use crate::dates;
 use crate::mapping::Respondent;
-use crate::resolve::{Group, Report};
+use crate::resolve::{Eerder, GroepEerder, GroepVervolg, Group, Report, Verandering, Vervolg};
 
 /// What a report is compared with: the matched earlier respondent's answers.
 /// Travels with the job to the render process, so it is small.
@@ -24,23 +24,6 @@ pub struct Earlier {
     pub antwoorden: BTreeMap<String, Option<Letter>>,
 }
 
-/// How one question's answer moved. A is "er zijn verbetermogelijkheden", B "goed op weg".
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Verandering {
-    /// A → B.
-    Verbeterd,
-    /// B → A: needs attention again.
-    Teruggevallen,
-    Gelijk,
-    /// Unanswered earlier, answered now.
-    Nieuw,
-    /// Answered earlier, unanswered now.
-    NietMeer,
-    /// Unanswered both times.
-    Open,
-}
-
 pub fn change(before: Option<Letter>, now: Option<Letter>) -> Verandering {
     match (before, now) {
         (Some(Letter::A), Some(Letter::B)) => Verandering::Verbeterd,
@@ -50,27 +33,6 @@ pub fn change(before: Option<Letter>, now: Option<Letter>) -> Verandering {
         (Some(_), None) => Verandering::NietMeer,
         (None, None) => Verandering::Open,
     }
-}
-
-/// A question's earlier answer in a report.
-#[derive(Debug, Serialize)]
-pub struct Eerder {
-    pub antwoord: Option<Letter>,
-    pub verandering: Verandering,
-}
-
-/// The movement a report leads its overview with: question ids per kind of
-/// change, in the handreiking's order.
-#[derive(Debug, Default, Serialize)]
-pub struct Vervolg {
-    /// The earlier date as a Dutch reader writes it (or as written; empty when none).
-    pub nulmeting: String,
-    pub vervolgmeting: String,
-    pub verbeterd: Vec<String>,
-    pub teruggevallen: Vec<String>,
-    pub gelijk: Vec<String>,
-    pub nieuw: Vec<String>,
-    pub niet_meer: Vec<String>,
 }
 
 /// Adds the comparison with the earlier answers to a respondent's report.
@@ -97,37 +59,6 @@ pub fn annotate(report: &mut Report, earlier: &Earlier) {
         q.eerder = Some(Eerder { antwoord: before, verandering });
     }
     report.vervolg = Some(vervolg);
-}
-
-/// The group's movement, for the group report's first pages.
-#[derive(Debug, Serialize)]
-pub struct GroepVervolg {
-    /// The days of each measurement, as a Dutch reader writes them.
-    pub nulmeting: String,
-    pub vervolgmeting: String,
-    /// Respondents of the earlier measurement.
-    pub aantal_eerder: usize,
-    /// Respondents matched in both measurements.
-    pub beide: usize,
-    /// Question ids whose share of B rose, most first; and those whose share fell, most first.
-    pub verbeterd: Vec<String>,
-    pub teruggevallen: Vec<String>,
-}
-
-/// A question's earlier spread in the group report, and how it moved.
-#[derive(Debug, Serialize)]
-pub struct GroepEerder {
-    pub a: usize,
-    pub b: usize,
-    pub open: usize,
-    /// The share of B among those who answered, in whole percent, earlier and now.
-    pub b_eerder: Option<u32>,
-    pub b_nu: Option<u32>,
-    /// Percentage points of B, now minus earlier, when both times someone answered.
-    pub verschil: Option<i32>,
-    /// Of the respondents who took part both times: A → B and B → A.
-    pub verbeterd: usize,
-    pub teruggevallen: usize,
 }
 
 /// Adds the earlier measurement to the group report: `current` are the new

@@ -64,7 +64,7 @@ impl KeyColumns {
     fn keys(&self, row: &Row, r: &Respondent) -> Keys {
         // The address as detected for mailing (an e-mail column, or `email =` in
         // the mapping file); one that is no address (`anonymous`) is no key.
-        let email = crate::mail::address::parse(r.email.trim()).ok().map(|a| a.to_string().to_lowercase());
+        let email = crate::mapping::address::parse(r.email.trim()).ok().map(|a| a.to_string().to_lowercase());
         let naam = normalise(&r.naam);
         let name = (!naam.is_empty()).then(|| format!("{naam}\u{1f}{}", normalise(&r.organisatie)));
         let column = self.column.map(|c| normalise(row.cell(c))).filter(|v| !v.is_empty());

@@ -12,18 +12,16 @@
 mod compare;
 mod index;
 mod matching;
+pub mod words;
 
 use std::path::PathBuf;
 
 use crate::content::Handreiking;
 use crate::error::Result;
 use crate::sheets::{ReadSheet, SheetOptions, read_sheet};
-use crate::{BatchOutcome, RowOutcome};
-use crate::{Settings, load_content};
+use crate::settings::{Settings, load_content};
 
-pub use compare::{
-    Earlier, Eerder, GroepEerder, GroepVervolg, Verandering, Vervolg, annotate, annotate_group, change,
-};
+pub use compare::{Earlier, annotate, annotate_group, change};
 pub use index::{Index, OldRow, normalise};
 pub use matching::{Key, ManifestEntry, NewRow, Outcome, Plan, RowRef};
 
@@ -79,39 +77,4 @@ pub fn plan(
 ) -> Result<Plan> {
     let (read, file) = options.load(h)?;
     Plan::make(h, earlier, inputs, &read, file.as_ref())
-}
-
-/// After a batch with an earlier measurement: whose report shows the comparison,
-/// and whose not, and why.
-pub struct Compared<'a> {
-    pub plan: &'a Plan,
-    /// Reports written with a comparison.
-    pub compared: usize,
-    /// Reports written without one: no earlier respondent fits.
-    pub alone: Vec<&'a NewRow>,
-    /// Reports written without one: the match is ambiguous (never guessed).
-    pub ambiguous: Vec<&'a NewRow>,
-    /// Earlier respondents no new respondent matched.
-    pub only_earlier: usize,
-}
-
-impl BatchOutcome {
-    /// With `--earlier`: the written reports by whether they show a comparison.
-    pub fn compared(&self) -> Option<Compared<'_>> {
-        let plan = self.earlier.as_ref()?;
-        let mut compared = Compared { plan, compared: 0, alone: vec![], ambiguous: vec![], only_earlier: 0 };
-        for row in &self.rows {
-            if !matches!(row.outcome, RowOutcome::Written { .. }) {
-                continue;
-            }
-            match plan.row(&row.file, row.location) {
-                Some(new) if matches!(new.outcome, Outcome::Matched { .. }) => compared.compared += 1,
-                Some(new) if matches!(new.outcome, Outcome::Ambiguous { .. }) => compared.ambiguous.push(new),
-                Some(new) => compared.alone.push(new),
-                None => {}
-            }
-        }
-        compared.only_earlier = plan.only_earlier().len();
-        Some(compared)
-    }
 }

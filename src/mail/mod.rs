@@ -10,10 +10,10 @@
 //! (`mail-log.lock`) from reading the log to its last message, so a second
 //! run at the same time stops instead of sending everything again.
 
-pub mod address;
 mod draft;
 mod log;
 mod send;
+mod server;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -22,35 +22,15 @@ pub use draft::{Drafts, write_drafts};
 pub use send::{Password, Security, SendOptions, SendOutcome, SendResult, SmtpServer, send};
 
 use crate::brand::Brand;
+pub use crate::mapping::address;
+use crate::mapping::address::Unmailable;
 use crate::error::{Error, Problem, Result};
 use crate::output;
 
-/// The subject when the brand file's `[mail]` has none (minijinja, like the brand's texts).
-pub const DEFAULT_SUBJECT: &str =
-    "Uw adviesrapport bij de handreiking Digitaal samenwerken in welzijn en zorg";
+pub use crate::brand::mail_text::{DEFAULT_SUBJECT, DEFAULT_TEXT};
 
-/// The text when the brand file's `[mail]` has none. Lines that come out empty
-/// (no sender's name, say) are dropped where they would double a blank line.
-pub const DEFAULT_TEXT: &str = r#"{% if naam %}Beste {{ naam }},{% else %}Goedendag,{% endif %}
-
-Dank u wel voor het invullen van de handreiking “Digitaal samenwerken in welzijn en zorg”{% if datum %} op {{ datum }}{% endif %}. In de bijlage vindt u uw persoonlijke adviesrapport{% if organisatie %} voor {{ organisatie }}{% endif %}: per vraag uw antwoord, het advies dat daarbij hoort en werkvormen om er samen mee aan de slag te gaan.
-
-Heeft u vragen over het advies, of wilt u een werkvorm samen uitproberen? Beantwoord dan gerust deze e-mail.
-
-Met vriendelijke groet,
-
-{{ afzender.naam }}
-{{ afzender.organisatie }}
-"#;
-
-/// The send log, beside the manifest: one JSON object per line.
-pub const LOG: &str = "mail-log.jsonl";
-
-/// The lock file beside the send log that a run holds (it stays when the run ends).
-pub const LOCK: &str = "mail-log.lock";
-
-/// The folder beside the reports that drafts are written to.
-pub const DRAFTS: &str = "mail";
+/// The send log, its lock and the drafts' folder, beside the manifest.
+pub use crate::output::{MAIL_DRAFTS as DRAFTS, MAIL_LOCK as LOCK, MAIL_LOG as LOG};
 
 #[derive(Debug, Clone, Default)]
 pub struct MailOptions {
@@ -249,10 +229,10 @@ impl std::fmt::Display for Skip {
 /// is none): the address to send to, or why the row gets no mail. `check`
 /// says the same before any report is made.
 pub fn recipient(email: Option<&str>) -> std::result::Result<lettre::Address, Skip> {
-    match email.filter(|e| !e.is_empty()) {
-        None => Err(Skip::NoAddress),
-        Some(raw) => address::parse(raw).map_err(Skip::InvalidAddress),
-    }
+    address::recipient(email.unwrap_or_default()).map_err(|why| match why {
+        Unmailable::NoAddress => Skip::NoAddress,
+        Unmailable::Invalid(invalid) => Skip::InvalidAddress(invalid),
+    })
 }
 
 /// Plans the mails for the reports in a folder (or for one manifest file):
@@ -375,7 +355,7 @@ fn load_letter(path: Option<&Path>) -> Result<draft::Letter> {
     draft::Letter::new(brand, &name)
 }
 
-fn read_manifest(path: &Path) -> Result<output::Manifest> {
+fn read_manifest(path: &Path) -> Result<crate::batch::manifest::Manifest> {
     let bytes = std::fs::read(path).map_err(|source| {
         let dir = path.parent().unwrap_or(Path::new("."));
         let shards = std::fs::read_dir(dir)
@@ -385,8 +365,8 @@ fn read_manifest(path: &Path) -> Result<output::Manifest> {
             .unwrap_or(false);
         if shards {
             return Error::Usage(format!(
-                "{} does not exist, but shard manifests do: combine them first (README, Batches beyond one \
-                 machine), or name one: handreiking mail {}",
+                "{} does not exist, but shard manifests do: combine them first (the guide: \
+                 docs/src/developers/batches.md), or name one: handreiking mail {}",
                 path.display(),
                 dir.join("manifest-shard-0-of-N.json").display()
             ));

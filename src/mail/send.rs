@@ -14,7 +14,7 @@ use lettre::transport::smtp::commands::{Data, Mail, Rcpt, Rset};
 use lettre::transport::smtp::extension::{ClientId, Extension, MailParameter};
 
 use super::log::{Entry, Event, SendLog};
-use super::{LOG, Plan, Planned, Skip, address};
+use super::{LOG, Plan, Planned, Skip, server};
 use crate::error::{Error, Result};
 
 /// How the connection to the server is protected.
@@ -41,8 +41,8 @@ impl SmtpServer {
     /// encryption only a loopback address is accepted; nothing is looked up
     /// or connected to here.
     pub fn new(spec: &str, security: Security) -> Result<SmtpServer> {
-        let (host, port) = address::host_port(spec).map_err(Error::Usage)?;
-        if security == Security::None && !address::is_loopback(&host) {
+        let (host, port) = server::host_port(spec).map_err(Error::Usage)?;
+        if security == Security::None && !server::is_loopback(&host) {
             return Err(Error::Usage(format!(
                 "--tls none would send the reports and the password unencrypted to `{host}`; it is only \
                  allowed to this machine (localhost, 127.0.0.1, ::1), for testing. Use --tls starttls \

@@ -289,7 +289,7 @@ mod tests {
     use super::*;
 
     fn h() -> Handreiking {
-        crate::load_content(&Default::default()).unwrap()
+        crate::settings::load_content(&Default::default()).unwrap()
     }
 
     #[test]

@@ -94,7 +94,7 @@ impl MappingFile {
         let mut m: MappingFile = toml::from_str(&text).map_err(|e| {
             let line = e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
             Error::Mapping(vec![Problem::new(&file, line, e.message().to_string()).hint(
-                "the sections are [source], [respondent], [questions] and [answers]; see README (Survey-tool exports)",
+                "the sections are [source], [respondent], [questions] and [answers]; see docs/src/sheets/mapping-files.md (the guide)",
             )])
         })?;
         m.file = file;

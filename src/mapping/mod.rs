@@ -3,6 +3,7 @@
 //! question's text as a survey author typed it, also inside a grid's header),
 //! and reading each row's cells as a respondent (`cells`).
 
+pub mod address;
 mod cells;
 mod detect;
 mod file;

@@ -128,7 +128,7 @@ pub fn check(h: &Handreiking, sheets: &[handreiking::ReadSheet], mailed: bool) -
             let mut empty = vec![];
             for (location, _, skip) in &s.unmailable {
                 match skip {
-                    handreiking::mail::Skip::NoAddress => empty.push(location.to_string()),
+                    handreiking::mapping::address::Unmailable::NoAddress => empty.push(location.to_string()),
                     skip => out!("    {location}: {}", shown(&skip.to_string())),
                 }
             }

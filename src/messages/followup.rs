@@ -3,7 +3,9 @@
 
 use std::io::Write;
 
-use super::{quoted, shown};
+use handreiking::followup::words::{self, Language::English};
+
+use super::shown;
 
 /// A respondent as messages show it: "row 5 (Anouk de Vries)", with the file
 /// when a measurement has more than one.
@@ -13,53 +15,16 @@ pub(super) fn who(
     location: handreiking::answers::Location,
     naam: &str,
 ) -> String {
-    let file = if files.len() > 1 { format!("{}: ", shown(&files[file])) } else { String::new() };
-    let naam = if naam.is_empty() { String::new() } else { format!(" ({})", shown(naam)) };
-    format!("{file}{location}{naam}")
+    shown(&words::who(English, files, file, location, naam)).into_owned()
 }
 
 fn key(key: &handreiking::followup::Key) -> String {
-    use handreiking::followup::Key;
-    match key {
-        Key::Email => "by e-mail address".into(),
-        Key::Name => "by name and organisation".into(),
-        Key::Column(column) => format!("by the column {}", quoted(column)),
-    }
+    shown(&words::key(English, key)).into_owned()
 }
 
 /// Why a new respondent was not compared although it fits: the rows involved.
 pub(super) fn ambiguity(plan: &handreiking::followup::Plan, row: &handreiking::followup::NewRow) -> String {
-    let Some((k, old, others)) = plan.ambiguity(row) else { return String::new() };
-    let earlier = rows(&plan.index.files, old.iter().map(|r| (r.file, r.location)));
-    if others.is_empty() {
-        return format!("fits earlier {earlier}, {}", key(k));
-    }
-    let new: Vec<String> = others.iter().map(|r| who(&plan.files, r.file, r.location, &r.naam)).collect();
-    let verb = if new.len() == 1 { "fits" } else { "fit" };
-    format!("fits earlier {earlier}, which {} {verb} too, {}", and(&new), key(k))
-}
-
-/// "row 8", "rows 6 and 7"; each with its file when a measurement has more than one.
-fn rows(files: &[String], rows: impl Iterator<Item = (usize, handreiking::answers::Location)>) -> String {
-    use handreiking::answers::Location;
-    let rows: Vec<(usize, Location)> = rows.collect();
-    let same_kind = rows.iter().all(|(_, l)| matches!(l, Location::Row(_)))
-        || rows.iter().all(|(_, l)| matches!(l, Location::Record(_)));
-    if files.len() == 1 && rows.len() > 1 && same_kind {
-        let numbers: Vec<String> = rows.iter().map(|(_, l)| l.number().to_string()).collect();
-        let noun = if matches!(rows[0].1, Location::Row(_)) { "rows" } else { "records" };
-        return format!("{noun} {}", and(&numbers));
-    }
-    and(&rows.iter().map(|&(f, l)| who(files, f, l, "")).collect::<Vec<_>>())
-}
-
-/// "rows 3 and 8", "row 3, row 5 and row 8".
-fn and(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
-    }
+    shown(&words::ambiguity(English, plan, row)).into_owned()
 }
 
 /// After a batch with --earlier: who was compared, and who was not and why.

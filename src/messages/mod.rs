@@ -31,7 +31,7 @@ pub use check::{check, content_ok};
 pub use followup::{earlier_heading, matching};
 pub use mail::{ask_password, drafts_written, interrupted_mail, mail_plan, mail_sent, mail_sent_one};
 pub use report::{Progress, batch, group, interrupted};
-pub use serve::{no_browser, serving};
+pub use serve::{no_browser, serving, workshop};
 pub use written::{data_written, initialised, workbook_needs_file, workbook_written, written};
 
 /// Writes text as it is to standard output, ignoring a closed pipe.

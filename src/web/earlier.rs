@@ -7,7 +7,9 @@ use std::path::PathBuf;
 
 use handreiking::answers::Location;
 use handreiking::content::Handreiking;
-use handreiking::followup::{Compared, EarlierOptions, Key, NewRow, Outcome, Plan};
+use handreiking::batch::Compared;
+use handreiking::followup::words::{self, Language::Dutch};
+use handreiking::followup::{EarlierOptions, Key, NewRow, Outcome, Plan};
 use serde_json::{Value, json};
 
 /// The check page's matching section: who was matched, and on which key; who is
@@ -119,46 +121,18 @@ pub fn summary_view(compared: &Compared) -> Value {
     })
 }
 
-/// "rij 7 (Anouk de Vries)", with the file when a measurement has several.
 fn who(files: &[String], file: usize, location: Location, naam: &str) -> String {
-    let file = if files.len() > 1 { format!("{}, ", files[file]) } else { String::new() };
-    let naam = if naam.trim().is_empty() { String::new() } else { format!(" ({naam})") };
-    format!("{file}{}{naam}", place(location))
-}
-
-fn place(location: Location) -> String {
-    match location {
-        Location::Row(_) => format!("rij {}", location.number()),
-        Location::Record(_) => format!("record {}", location.number()),
-    }
+    words::who(Dutch, files, file, location, naam)
 }
 
 fn key(key: &Key) -> String {
-    match key {
-        Key::Email => "e-mailadres".into(),
-        Key::Name => "naam en organisatie".into(),
-        Key::Column(column) => format!("de kolom “{column}”"),
-    }
+    words::key(Dutch, key)
 }
 
-/// Why a new respondent was not compared although it fits: the rows involved.
 fn ambiguity(plan: &Plan, row: &NewRow) -> String {
-    let Some((k, old, others)) = plan.ambiguity(row) else { return String::new() };
-    let earlier: Vec<String> = old.iter().map(|r| who(&plan.index.files, r.file, r.location, "")).collect();
-    let earlier = format!("{} van de nulmeting", and(&earlier));
-    if others.is_empty() {
-        return format!("past bij {earlier}, op {}", key(k));
-    }
-    let new: Vec<String> = others.iter().map(|r| who(&plan.files, r.file, r.location, &r.naam)).collect();
-    let verb = if new.len() == 1 { "past" } else { "passen" };
-    format!("past bij {earlier}, waar ook {} bij {verb}, op {}", and(&new), key(k))
+    words::ambiguity(Dutch, plan, row)
 }
 
-/// "a", "a en b", "a, b en c".
 fn and(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [rest @ .., last] => format!("{} en {last}", rest.join(", ")),
-    }
+    words::and(Dutch, items)
 }

@@ -12,7 +12,7 @@ use handreiking::mapping::{
 };
 use serde_json::{Value, json};
 
-use super::session::{Chosen, Upload, sheet_options};
+use super::session::{Chosen, Ready, Upload, sheet_options};
 use super::{App, earlier};
 
 /// Rows with problems listed on the check page; the rest are counted.
@@ -192,14 +192,9 @@ fn file_view(
 }
 
 /// Why `handreiking mail` will skip a respondent's address, in Dutch.
-fn no_mail(skip: &handreiking::mail::Skip) -> String {
-    use handreiking::mail::{Skip, address::Why};
-    let Skip::InvalidAddress(invalid) = skip else {
-        return match skip {
-            Skip::NoAddress => "geen e-mailadres".into(),
-            other => other.to_string(),
-        };
-    };
+fn no_mail(why: &handreiking::mapping::address::Unmailable) -> String {
+    use handreiking::mapping::address::{Unmailable, Why};
+    let Unmailable::Invalid(invalid) = why else { return "geen e-mailadres".into() };
     match &invalid.why {
         Why::Several => "meer dan één adres, een naam bij het adres, een spatie of een regeleinde: \
                          per rij hoort er precies één adres te staan"
@@ -420,16 +415,6 @@ pub fn mapping_from_choices(
     Ok((earlier, Upload { name: name.into(), path }))
 }
 
-/// What the report page shows before the batch: how many respondents get a
-/// report, and the first one's report. Made once per set of files and mapping.
-#[derive(Clone)]
-pub struct Ready {
-    pub respondents: usize,
-    /// With an earlier measurement: how many reports will show the comparison.
-    pub compared: Option<usize>,
-    pub preview: Arc<handreiking::Preview>,
-}
-
 /// Whether reports can be made, and the preview (the session's, when it has one).
 pub fn ready(app: &App, chosen: &Chosen, cached: Option<Ready>) -> Result<Ready, String> {
     if let Some(ready) = cached {
@@ -454,7 +439,7 @@ pub fn ready(app: &App, chosen: &Chosen, cached: Option<Ready>) -> Result<Ready,
         ),
         None => None,
     };
-    let report = super::run::report_options(app, options, None, earlier);
+    let report = app.report_options(options, None, earlier);
     match handreiking::preview(&app.settings, sheets, &report, 1.0, 2) {
         Ok(Some(preview)) => Ok(Ready { respondents, compared, preview: Arc::new(preview) }),
         Ok(None) => Err("Geen enkele rij kan een rapport worden.".into()),

@@ -11,11 +11,13 @@
 
 mod earlier;
 mod forms;
+mod page;
 mod pages;
 mod root;
 mod run;
 mod session;
 mod views;
+pub mod workshop;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -39,7 +41,7 @@ pub struct ServeOptions {
     /// Minutes without a request after which a session and its files are deleted.
     pub keep_minutes: u64,
     /// Render processes, as `report` uses them.
-    pub processes: Option<handreiking::worker::Processes>,
+    pub processes: Option<handreiking::batch::processes::Processes>,
 }
 
 /// What every handler shares.
@@ -50,6 +52,24 @@ pub struct App {
     pub views: views::Views,
     /// The address it listens on, for the Host and Origin checks.
     pub addr: SocketAddr,
+}
+
+impl App {
+    /// The options `report` gets from the web app: the command line's defaults,
+    /// with this app's render processes.
+    pub fn report_options(
+        &self,
+        sheets: handreiking::SheetOptions,
+        cancel: Option<Arc<std::sync::atomic::AtomicBool>>,
+        earlier: Option<handreiking::followup::EarlierOptions>,
+    ) -> handreiking::ReportOptions {
+        handreiking::ReportOptions {
+            processes: self.options.processes.clone(),
+            cancel,
+            earlier,
+            ..handreiking::ReportOptions::new(sheets)
+        }
+    }
 }
 
 /// The folder all sessions live in, for removing it when the app is stopped.
@@ -144,7 +164,7 @@ fn router(app: Arc<App>) -> Router {
         .route("/s/{id}/rapporten.zip", get(run::download_zip))
         .route("/s/{id}/bestand/{name}", get(run::download_one))
         .route("/s/{id}/wissen", post(pages::end_session))
-        .fallback(pages::not_found)
+        .fallback(page::not_found)
         .layer(middleware::from_fn_with_state(app.clone(), guard))
         .with_state(app)
 }
@@ -154,10 +174,17 @@ fn router(app: Arc<App>) -> Router {
 async fn guard(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
     let port = app.addr.port();
     let hosts = [format!("127.0.0.1:{port}"), format!("localhost:{port}")];
+    checked(&hosts, &app.views, request, next).await
+}
+
+/// The checks every listener makes (the web app's, and the live meeting's two):
+/// the Host is one of `hosts`, nothing comes from another site, a post comes
+/// from a page of this address; and the headers every response carries.
+pub(crate) async fn checked(hosts: &[String], views: &views::Views, request: Request, next: Next) -> Response {
     let host = request.headers().get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
     if !hosts.iter().any(|h| h.eq_ignore_ascii_case(host)) {
         return refused(
-            &app,
+            views,
             "Dit adres hoort niet bij deze app. Open de app via het adres dat bij het starten werd getoond.",
         );
     }
@@ -169,15 +196,15 @@ async fn guard(State(app): State<Arc<App>>, request: Request, next: Next) -> Res
     let site = request.headers().get("sec-fetch-site").and_then(|v| v.to_str().ok());
     if site.is_some_and(|site| site.eq_ignore_ascii_case("cross-site")) {
         return refused(
-            &app,
+            views,
             "Deze pagina werd geopend vanaf een andere website. Om uw gegevens te beschermen doet de app niets \
              voor een andere website. Typ of plak het adres dat bij het starten werd getoond in de adresbalk van \
              de browser, of klik op de link in het venster waarin de app draait.",
         );
     }
     let unsafe_method = !matches!(*request.method(), Method::GET | Method::HEAD);
-    if unsafe_method && !same_origin(request.headers(), &hosts) {
-        return refused(&app, "Dit verzoek komt niet van een pagina van deze app en is geweigerd.");
+    if unsafe_method && !same_origin(request.headers(), hosts) {
+        return refused(views, "Dit verzoek komt niet van een pagina van deze app en is geweigerd.");
     }
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
@@ -215,6 +242,6 @@ fn same_origin(headers: &HeaderMap, hosts: &[String]) -> bool {
     }
 }
 
-fn refused(app: &App, message: &str) -> Response {
-    (StatusCode::FORBIDDEN, app.views.message("Geweigerd", message, None)).into_response()
+fn refused(views: &views::Views, message: &str) -> Response {
+    (StatusCode::FORBIDDEN, views.message("Geweigerd", message, None)).into_response()
 }

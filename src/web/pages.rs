@@ -8,67 +8,11 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde_json::json;
 
-use super::session::{NoSession, Session, valid_id};
+use super::page::{Found, blocking, frame, gone, not_found, with};
+use super::session::{NoSession, Session};
 use super::{App, forms, views};
 
 type Shared = Arc<Mutex<Session>>;
-
-/// The session named in the address (`/s/<id>/…`): handlers take it as an
-/// argument; an unknown or ended one gets the page that says so.
-pub struct Found {
-    pub id: String,
-    pub session: Shared,
-}
-
-impl axum::extract::FromRequestParts<Arc<App>> for Found {
-    type Rejection = Response;
-
-    async fn from_request_parts(
-        parts: &mut axum::http::request::Parts,
-        app: &Arc<App>,
-    ) -> Result<Self, Response> {
-        let id = parts.uri.path().strip_prefix("/s/").and_then(|rest| rest.split('/').next()).unwrap_or("");
-        let found = if valid_id(id) { app.sessions.get(id) } else { None };
-        match found {
-            Some(session) => Ok(Found { id: id.to_string(), session }),
-            None => Err(gone(app)),
-        }
-    }
-}
-
-/// The page for a session that does not exist (any more).
-pub fn gone(app: &App) -> Response {
-    let page = app.views.message(
-        "Deze sessie bestaat niet (meer)",
-        "De bestanden van een sessie worden gewist als u de sessie beëindigt, als hij lang niet is gebruikt, of als de app is gestopt. Begin opnieuw.",
-        Some(("/", "Opnieuw beginnen")),
-    );
-    (StatusCode::NOT_FOUND, page).into_response()
-}
-
-/// What every page of a session shows around its content.
-pub fn frame(app: &App, session: &Session, step: u8, title: &str) -> serde_json::Value {
-    json!({
-        "id": session.id,
-        "step": step,
-        "title": title,
-        "has_files": !session.sheets.is_empty(),
-        "keep_hours": (app.options.keep_minutes as f64 / 60.0).ceil() as u64,
-    })
-}
-
-/// Merges page-specific values into the frame.
-pub fn with(mut frame: serde_json::Value, more: serde_json::Value) -> serde_json::Value {
-    if let (Some(frame), serde_json::Value::Object(more)) = (frame.as_object_mut(), more) {
-        frame.extend(more);
-    }
-    frame
-}
-
-/// Runs library work off the async threads; a panic becomes a message, never a blank page.
-pub async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, String> {
-    tokio::task::spawn_blocking(work).await.map_err(|e| format!("an internal error stopped this step: {e}"))
-}
 
 pub async fn start(State(app): State<Arc<App>>) -> Response {
     match app.sessions.create() {
@@ -104,16 +48,6 @@ pub async fn script() -> Response {
     ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], views::SCRIPT).into_response()
 }
 
-pub async fn not_found(State(app): State<Arc<App>>) -> Response {
-    let page = app.views.message(
-        "Pagina niet gevonden",
-        "Dit adres bestaat niet in deze app.",
-        Some(("/", "Naar het begin")),
-    );
-    (StatusCode::NOT_FOUND, page).into_response()
-}
-
-/// Step 1: choose answer files (and optionally a mapping file).
 pub async fn choose(State(app): State<Arc<App>>, Found { session: shared, .. }: Found) -> Response {
     let session = shared.lock().unwrap();
     choose_page(&app, &session, None, StatusCode::OK)
@@ -451,7 +385,7 @@ pub async fn preview_pdf(State(app): State<Arc<App>>, Found { session: shared, .
         Some(p) => (
             [
                 (header::CONTENT_TYPE, "application/pdf".to_string()),
-                (header::CONTENT_DISPOSITION, super::run::disposition("inline", &p.name)),
+                (header::CONTENT_DISPOSITION, super::page::disposition("inline", &p.name)),
             ],
             p.pdf.clone(),
         )

@@ -6,90 +6,17 @@ use std::convert::Infallible;
 use std::io::Write;
 use std::path::Path as FsPath;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Condvar, Mutex};
-use std::time::Duration;
+use std::sync::Arc;
 
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Redirect, Response};
-use serde::Serialize;
 use serde_json::json;
 
 use super::App;
-use super::pages::{Found, blocking, frame, not_found, with};
-use super::session::Chosen;
-
-/// Where a batch is; sent to the progress page as it changes.
-#[derive(Clone, Serialize)]
-pub struct Progress {
-    pub klaar: usize,
-    pub totaal: usize,
-    pub status: String,
-    pub bezig: bool,
-}
-
-/// A batch started from the page.
-pub struct BatchRun {
-    cancel: Arc<AtomicBool>,
-    /// Its session ended: the batch deletes the session's folder when it is
-    /// done. Read and set under the `finished` lock, so exactly one of ending
-    /// and finishing comes first.
-    ended: AtomicBool,
-    progress: tokio::sync::watch::Sender<Progress>,
-    finished: Mutex<Option<Finished>>,
-    /// Signalled when `finished` is set.
-    done: Condvar,
-}
-
-struct Finished {
-    outcome: Option<handreiking::BatchOutcome>,
-    error: Option<String>,
-    /// Group report and handouts made after the reports: (what, file name).
-    extras: Vec<(&'static str, String)>,
-}
-
-impl BatchRun {
-    pub fn running(&self) -> bool {
-        self.progress.borrow().bezig
-    }
-
-    pub fn stop(&self) {
-        self.cancel.store(true, Ordering::Relaxed);
-    }
-
-    /// Its session ends: stops the batch and waits (at most `wait`) until
-    /// nothing writes any more. False if it still runs; it then deletes the
-    /// session's folder itself when it is done.
-    pub fn end(&self, wait: Duration) -> bool {
-        self.stop();
-        let finished = self.finished.lock().unwrap();
-        self.ended.store(true, Ordering::Relaxed);
-        let (finished, _) = self.done.wait_timeout_while(finished, wait, |f| f.is_none()).unwrap();
-        finished.is_some()
-    }
-}
-
-/// The options `report` gets from the web app: the defaults of the command line.
-pub fn report_options(
-    app: &App,
-    sheets: handreiking::SheetOptions,
-    cancel: Option<Arc<AtomicBool>>,
-    earlier: Option<handreiking::followup::EarlierOptions>,
-) -> handreiking::ReportOptions {
-    handreiking::ReportOptions {
-        name: None,
-        jobs: 0,
-        strict: false,
-        force: false,
-        sheets,
-        emit_data: None,
-        shard: None,
-        processes: app.options.processes.clone(),
-        cancel,
-        earlier,
-    }
-}
+use super::page::{Found, blocking, disposition, frame, gone, not_found, percent, with};
+use super::session::{BatchRun, Chosen, Finished};
 
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
@@ -109,7 +36,7 @@ pub async fn start(
 ) -> Response {
     let mut session = shared.lock().unwrap();
     if session.ended {
-        return super::pages::gone(&app);
+        return gone(&app);
     }
     if session.sheets.is_empty() {
         return Redirect::to(&format!("/s/{id}/")).into_response();
@@ -119,19 +46,7 @@ pub async fn start(
         // A new batch replaces the last one's files.
         let _ = std::fs::remove_dir_all(&out);
         let cancel = Arc::new(AtomicBool::new(false));
-        let (progress, _) = tokio::sync::watch::channel(Progress {
-            klaar: 0,
-            totaal: 0,
-            status: "Antwoorden lezen…".into(),
-            bezig: true,
-        });
-        let run = Arc::new(BatchRun {
-            cancel: cancel.clone(),
-            ended: AtomicBool::new(false),
-            progress,
-            finished: Mutex::new(None),
-            done: Condvar::new(),
-        });
+        let run = Arc::new(BatchRun::new(cancel.clone()));
         session.batch = Some(run.clone());
         let (chosen, dir) = (session.chosen(), session.dir.clone());
         let app = app.clone();
@@ -168,7 +83,7 @@ fn make_all(
     run: &BatchRun,
 ) -> Finished {
     let (inputs, sheets, earlier) = (&chosen.sheet_paths(), chosen.sheet_options(), chosen.earlier_options());
-    let options = report_options(app, sheets.clone(), Some(cancel.clone()), earlier.clone());
+    let options = app.report_options(sheets.clone(), Some(cancel.clone()), earlier.clone());
     let status = |text: &str| run.progress.send_modify(|p| p.status = text.to_string());
     let outcome = handreiking::report(&app.settings, inputs, out, &options, &|done, total| {
         run.progress.send_modify(|p| {
@@ -396,23 +311,6 @@ pub async fn download_one(
     }
 }
 
-/// Content-Disposition with the file name for every browser (RFC 6266: an
-/// ASCII fallback and the UTF-8 name).
-pub fn disposition(kind: &str, name: &str) -> String {
-    let ascii: String = name
-        .chars()
-        .map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' { c } else { '_' })
-        .collect();
-    format!("{kind}; filename=\"{ascii}\"; filename*=UTF-8''{}", percent(name))
-}
-
 fn href(id: &str, file: &str) -> String {
     format!("/s/{id}/bestand/{}", percent(file))
-}
-
-/// Percent-encoded for a URL path or an RFC 5987 file name: all but letters, digits and `-._~`.
-fn percent(s: &str) -> String {
-    use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
-    const KEEP: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
-    utf8_percent_encode(s, KEEP).to_string()
 }

@@ -8,8 +8,12 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Condvar;
+
+use serde::Serialize;
+
 use super::App;
-use super::run::BatchRun;
 
 /// At most this many sessions at once. A new one only ever pushes out one
 /// that has nothing in it yet: any page can make the browser open `/` (with
@@ -48,7 +52,7 @@ pub struct Session {
     pub match_column: Option<String>,
     /// The respondents' count and the first one's report, made once for the
     /// current files and mapping.
-    pub preview: Option<super::forms::Ready>,
+    pub preview: Option<Ready>,
     pub batch: Option<Arc<BatchRun>>,
     /// Ended (or pushed out): a request that found it before must store nothing.
     pub ended: bool,
@@ -295,6 +299,77 @@ fn stored_name(name: &str) -> String {
     match ext {
         Some(ext) if KNOWN.contains(&ext.as_str()) => format!("bestand.{ext}"),
         _ => "bestand".into(),
+    }
+}
+
+/// What the report page shows before the batch: how many respondents get a
+/// report, and the first one's report. Made once per set of files and mapping.
+#[derive(Clone)]
+pub struct Ready {
+    pub respondents: usize,
+    /// With an earlier measurement: how many reports will show the comparison.
+    pub compared: Option<usize>,
+    pub preview: Arc<handreiking::Preview>,
+}
+
+/// Where a batch is; sent to the progress page as it changes.
+#[derive(Clone, Serialize)]
+pub struct Progress {
+    pub klaar: usize,
+    pub totaal: usize,
+    pub status: String,
+    pub bezig: bool,
+}
+
+/// A batch started from the page.
+pub struct BatchRun {
+    pub(super) cancel: Arc<AtomicBool>,
+    /// Its session ended: the batch deletes the session's folder when it is
+    /// done. Read and set under the `finished` lock, so exactly one of ending
+    /// and finishing comes first.
+    pub(super) ended: AtomicBool,
+    pub(super) progress: tokio::sync::watch::Sender<Progress>,
+    pub(super) finished: Mutex<Option<Finished>>,
+    /// Signalled when `finished` is set.
+    pub(super) done: Condvar,
+}
+
+pub struct Finished {
+    pub(super) outcome: Option<handreiking::BatchOutcome>,
+    pub(super) error: Option<String>,
+    /// Group report and handouts made after the reports: (what, file name).
+    pub(super) extras: Vec<(&'static str, String)>,
+}
+
+impl BatchRun {
+    /// A batch that has just started reading.
+    pub fn new(cancel: Arc<AtomicBool>) -> BatchRun {
+        let (progress, _) = tokio::sync::watch::channel(Progress {
+            klaar: 0,
+            totaal: 0,
+            status: "Antwoorden lezen…".into(),
+            bezig: true,
+        });
+        BatchRun { cancel, ended: AtomicBool::new(false), progress, finished: Mutex::new(None), done: Condvar::new() }
+    }
+
+    pub fn running(&self) -> bool {
+        self.progress.borrow().bezig
+    }
+
+    pub fn stop(&self) {
+        self.cancel.store(true, Ordering::Relaxed);
+    }
+
+    /// Its session ends: stops the batch and waits (at most `wait`) until
+    /// nothing writes any more. False if it still runs; it then deletes the
+    /// session's folder itself when it is done.
+    pub fn end(&self, wait: Duration) -> bool {
+        self.stop();
+        let finished = self.finished.lock().unwrap();
+        self.ended.store(true, Ordering::Relaxed);
+        let (finished, _) = self.done.wait_timeout_while(finished, wait, |f| f.is_none()).unwrap();
+        finished.is_some()
     }
 }
 

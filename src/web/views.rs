@@ -8,14 +8,30 @@ use serde::Serialize;
 pub const STYLESHEET: &str = include_str!("assets/stijl.css");
 pub const SCRIPT: &str = include_str!("assets/app.js");
 
-const TEMPLATES: [(&str, &str); 6] = [
+const TEMPLATES: &[(&str, &str)] = &[
     ("basis.html", include_str!("assets/basis.html")),
     ("kiezen.html", include_str!("assets/kiezen.html")),
     ("controleren.html", include_str!("assets/controleren.html")),
     ("rapporten.html", include_str!("assets/rapporten.html")),
     ("voortgang.html", include_str!("assets/voortgang.html")),
     ("bericht.html", include_str!("assets/bericht.html")),
+    ("bord.html", include_str!("assets/bord.html")),
+    ("bord-stand.html", include_str!("assets/bord-stand.html")),
+    ("deelnemer.html", include_str!("assets/deelnemer.html")),
+    ("meedoen.html", include_str!("assets/meedoen.html")),
+    ("vraag.html", include_str!("assets/vraag.html")),
+    ("advies.html", include_str!("assets/advies.html")),
+    ("privacy.html", include_str!("assets/privacy.html")),
 ];
+
+/// Which pages a message is shown among: the web app's, the live meeting's
+/// board, or a participant's phone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Frame {
+    App,
+    Board,
+    Phone,
+}
 
 pub struct Views {
     env: Environment<'static>,
@@ -27,7 +43,7 @@ impl Views {
     pub fn new(h: Handreiking) -> Views {
         let mut env = Environment::new();
         // `.html` templates escape every value: user text is shown literally.
-        for (name, source) in TEMPLATES {
+        for &(name, source) in TEMPLATES {
             env.add_template(name, source).expect("the embedded page templates are valid");
         }
         Views { env, h }
@@ -44,9 +60,19 @@ impl Views {
 
     /// A page with only a message (and where to go next).
     pub fn message(&self, title: &str, text: &str, link: Option<(&str, &str)>) -> Html<String> {
+        self.message_in(Frame::App, title, text, link)
+    }
+
+    /// A message in the frame of the pages it stands between.
+    pub fn message_in(&self, frame: Frame, title: &str, text: &str, link: Option<(&str, &str)>) -> Html<String> {
+        let (frame, board) = match frame {
+            Frame::App => ("basis.html", false),
+            Frame::Board => ("basis.html", true),
+            Frame::Phone => ("deelnemer.html", false),
+        };
         self.page(
             "bericht.html",
-            serde_json::json!({ "title": title, "text": text, "link_href": link.map(|l| l.0), "link_text": link.map(|l| l.1) }),
+            serde_json::json!({ "frame": frame, "board": board, "title": title, "text": text, "link_href": link.map(|l| l.0), "link_text": link.map(|l| l.1) }),
         )
     }
 }

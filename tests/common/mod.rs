@@ -7,6 +7,8 @@ use std::process::{Command, Output};
 
 use lopdf::{Dictionary, Document, Object, ObjectId};
 
+pub mod browser;
+pub mod meeting;
 pub mod server;
 
 pub fn bin() -> Command {

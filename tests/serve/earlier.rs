@@ -113,12 +113,8 @@ fn assert_matching_as_the_cli(page: &str, cli: &CliMatching) {
         assert!(matching.contains(&format!("{n} deelnemers niet eenduidig te koppelen")), "{matching}");
     }
     for (who, rows) in &cli.ambiguous {
-        // "rows 6 and 7" is "rij 6 en rij 7"; "row 8" is "rij 8".
-        let rows = rows
-            .replace("rows ", "row ")
-            .replace(" and ", " and row ")
-            .replace("row ", "rij ")
-            .replace(" and ", " en ");
+        // "rows 6 and 7" is "rijen 6 en 7"; "row 8" is "rij 8".
+        let rows = rows.replace("rows ", "rijen ").replace("row ", "rij ").replace(" and ", " en ");
         let line = format!("{who}: past bij {rows} van de nulmeting");
         assert!(matching.contains(&line), "missing `{line}` in:\n{matching}");
     }
@@ -206,7 +202,7 @@ fn a_follow_up_is_matched_on_the_check_page_and_reported_as_the_command_line_doe
     }
     let ambiguous = section(&summary, "Niet vergeleken, want niet eenduidig", &["Voor de bijeenkomst"]);
     assert!(
-        ambiguous.contains("rij 6 (Kees Bakker): past bij rij 6 en rij 7 van de nulmeting"),
+        ambiguous.contains("rij 6 (Kees Bakker): past bij rijen 6 en 7 van de nulmeting"),
         "{ambiguous}"
     );
 

@@ -295,7 +295,7 @@ mod tests {
     use super::*;
 
     fn h() -> Handreiking {
-        crate::load_content(&Default::default()).unwrap()
+        crate::settings::load_content(&Default::default()).unwrap()
     }
 
     fn sheet(headers: &[&str], layout: Option<&'static str>) -> Sheet {

@@ -37,3 +37,30 @@ if (box && box.dataset.stream && window.EventSource) {
   });
   stream.onerror = function () { stream.close(); setTimeout(function () { window.location.reload(); }, 2000); };
 }
+// The live meeting's board: the room's counts and results as they come in
+// (server-sent events say something changed; the fragment is the page's own).
+var stand = document.getElementById("stand");
+if (stand && stand.dataset.stream && window.EventSource) {
+  var busy = false;
+  var events = new EventSource(stand.dataset.stream);
+  events.addEventListener("stand", function () {
+    if (busy) { return; }
+    busy = true;
+    fetch(stand.dataset.fragment, { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.text() : null; })
+      .then(function (html) {
+        // Not while someone is on the show/hide button: keep their focus.
+        if (html !== null && !stand.contains(document.activeElement)) { stand.innerHTML = html; }
+      })
+      .finally(function () { busy = false; });
+  });
+}
+// A participant's PDF: say it is being made while the browser waits for it.
+var pdf = document.getElementById("pdf");
+if (pdf && pdf.dataset.wait) {
+  pdf.addEventListener("click", function () {
+    var status = document.getElementById("pdf-status");
+    if (status) { status.textContent = pdf.dataset.wait; }
+    setTimeout(function () { if (status) { status.textContent = ""; } }, 15000);
+  });
+}

@@ -1,4 +1,4 @@
-//! E-mail addresses as sheets hold them, and mail servers as users name them.
+//! E-mail addresses as sheets hold them: one address per cell, or why not.
 
 use std::str::FromStr;
 
@@ -65,40 +65,29 @@ pub fn parse(raw: &str) -> Result<Address, Invalid> {
     Ok(address)
 }
 
-/// Whether a host is this machine, without asking DNS: `localhost` and loopback addresses.
-pub(crate) fn is_loopback(host: &str) -> bool {
-    let host = host.trim_start_matches('[').trim_end_matches(']');
-    host.eq_ignore_ascii_case("localhost")
-        || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+/// Why a row's e-mail cell gives no address to send to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unmailable {
+    NoAddress,
+    Invalid(Invalid),
 }
 
-/// `HOST`, `HOST:PORT`, `[IPv6]:PORT` or a bare IPv6 address, as (host, port).
-pub(crate) fn host_port(spec: &str) -> Result<(String, Option<u16>), String> {
-    let spec = spec.trim();
-    let (host, port) = if let Some(rest) = spec.strip_prefix('[') {
-        let (host, after) = rest.split_once(']').ok_or_else(|| format!("`{spec}` has no closing ]"))?;
-        (host, after.strip_prefix(':'))
-    } else if spec.matches(':').count() == 1 {
-        let (host, port) = spec.split_once(':').unwrap();
-        (host, Some(port))
-    } else {
-        (spec, None)
-    };
-    if host.is_empty() || host.contains(['/', '@', ' ']) {
-        return Err(format!(
-            "`{spec}` is not a host name: write it as HOST or HOST:PORT, e.g. smtp.example.nl:587"
-        ));
+impl std::fmt::Display for Unmailable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Unmailable::NoAddress => write!(f, "no e-mail address"),
+            Unmailable::Invalid(why) => write!(f, "not an e-mail address: {why}"),
+        }
     }
-    let port = match port {
-        None => None,
-        Some(p) => Some(
-            p.parse::<u16>()
-                .ok()
-                .filter(|&p| p > 0)
-                .ok_or_else(|| format!("`{p}` in `{spec}` is not a port number (1–65535)"))?,
-        ),
-    };
-    Ok((host.to_string(), port))
+}
+
+/// A row's e-mail cell as `mail` takes it (empty is none): the address to
+/// send to, or why there is none. `check` says the same before any report is made.
+pub fn recipient(email: &str) -> Result<Address, Unmailable> {
+    if email.is_empty() {
+        return Err(Unmailable::NoAddress);
+    }
+    parse(email).map_err(Unmailable::Invalid)
 }
 
 #[cfg(test)]
@@ -122,22 +111,6 @@ mod tests {
             "an na@example.nl",
         ] {
             assert!(parse(bad).is_err(), "{bad}");
-        }
-    }
-
-    #[test]
-    fn hosts_and_loopback() {
-        assert_eq!(host_port("smtp.example.nl"), Ok(("smtp.example.nl".into(), None)));
-        assert_eq!(host_port("smtp.example.nl:587"), Ok(("smtp.example.nl".into(), Some(587))));
-        assert_eq!(host_port("[::1]:2525"), Ok(("::1".into(), Some(2525))));
-        assert_eq!(host_port("::1"), Ok(("::1".into(), None)));
-        assert!(host_port("smtp.example.nl:x").is_err());
-        assert!(host_port("smtp://example.nl").is_err());
-        for host in ["localhost", "127.0.0.1", "127.1.2.3", "::1", "[::1]", "LOCALHOST"] {
-            assert!(is_loopback(host), "{host}");
-        }
-        for host in ["example.org", "10.0.0.1", "192.0.2.1", "localhost.example.org", "::2"] {
-            assert!(!is_loopback(host), "{host}");
         }
     }
 }

@@ -9,11 +9,15 @@ use crate::brand::{Brand, BrandView};
 use crate::content::markdown::{Block, Inline, ref_ids, visit_inlines_mut};
 use crate::content::{Antwoord, Handreiking, Labels, Letter, Werkvorm};
 use crate::mapping::Respondent;
-use crate::{dates, followup};
+use crate::dates;
 
-/// The one JSON document `blank.typ` receives at `/data.json`.
+mod followup;
+pub use followup::{Eerder, GroepEerder, GroepVervolg, Verandering, Vervolg};
+
+/// The fields every document's data begins with.
 #[derive(Debug, Serialize)]
-pub struct Blank {
+pub struct Document {
+    /// Which document: blank, form, cards, report or group.
     pub soort: &'static str,
     /// Made for paper: page numbers next to internal links.
     pub print: bool,
@@ -21,6 +25,13 @@ pub struct Blank {
     pub titel: String,
     pub taal: String,
     pub merk: BrandView,
+}
+
+/// The one JSON document `blank.typ` receives at `/data.json`.
+#[derive(Debug, Serialize)]
+pub struct Blank {
+    #[serde(flatten)]
+    pub document: Document,
     pub handreiking: Handreiking,
 }
 
@@ -28,11 +39,13 @@ pub struct Blank {
 /// The handreiking for documents without answers: `soort` is blank, form or cards.
 pub fn blank(handreiking: &Handreiking, brand: &Brand, soort: &'static str, print: bool) -> Blank {
     Blank {
-        soort,
-        print,
-        titel: handreiking.titel.clone(),
-        taal: handreiking.taal.clone(),
-        merk: brand.view(&Default::default()),
+        document: Document {
+            soort,
+            print,
+            titel: handreiking.titel.clone(),
+            taal: handreiking.taal.clone(),
+            merk: brand.view(&Default::default()),
+        },
         handreiking: handreiking.clone(),
     }
 }
@@ -40,11 +53,8 @@ pub fn blank(handreiking: &Handreiking, brand: &Brand, soort: &'static str, prin
 /// The one JSON document `report.typ` receives: one respondent's advice.
 #[derive(Debug, Serialize)]
 pub struct Report {
-    pub soort: &'static str,
-    pub print: bool,
-    pub titel: String,
-    pub taal: String,
-    pub merk: BrandView,
+    #[serde(flatten)]
+    pub document: Document,
     pub handreiking: Kop,
     pub respondent: RespondentView,
     pub samenvatting: Samenvatting,
@@ -53,7 +63,7 @@ pub struct Report {
     pub werkvormen: Vec<Werkvorm>,
     /// The movement since the earlier measurement (`report --earlier`); left out otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub vervolg: Option<followup::Vervolg>,
+    pub vervolg: Option<Vervolg>,
 }
 
 /// What every document shows of the handreiking itself.
@@ -116,7 +126,7 @@ pub struct VraagKeuze {
     pub advies: Option<Antwoord>,
     /// The earlier answer and how it moved (`report --earlier`); left out otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub eerder: Option<followup::Eerder>,
+    pub eerder: Option<Eerder>,
 }
 
 /// `fields` fill the brand's personal texts ("Beste {{ naam }}"); their `datum`
@@ -192,11 +202,7 @@ pub fn report(
         org => format!("{soort} {naam} – {org}"),
     };
     Report {
-        soort: "report",
-        print: false,
-        titel,
-        taal: h.taal.clone(),
-        merk,
+        document: Document { soort: "report", print: false, titel, taal: h.taal.clone(), merk },
         handreiking: Kop::of(h),
         respondent: RespondentView {
             naam: r.naam.clone(),
@@ -274,11 +280,8 @@ fn mark_live(blocks: &mut [Block], present: &BTreeSet<String>) {
 /// The one JSON document `group.typ` receives: the group's answers, counted.
 #[derive(Debug, Serialize)]
 pub struct Group {
-    pub soort: &'static str,
-    pub print: bool,
-    pub titel: String,
-    pub taal: String,
-    pub merk: BrandView,
+    #[serde(flatten)]
+    pub document: Document,
     pub handreiking: Kop,
     /// Respondents counted.
     pub aantal: usize,
@@ -290,7 +293,7 @@ pub struct Group {
     pub werkvormen: Vec<Werkvorm>,
     /// The earlier measurement and the movement since (`group --earlier`); left out otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub vervolg: Option<followup::GroepVervolg>,
+    pub vervolg: Option<GroepVervolg>,
 }
 
 #[derive(Debug, Serialize)]
@@ -318,7 +321,7 @@ pub struct GroepVraag {
     pub namen: Option<Namen>,
     /// The earlier spread (`group --earlier`); left out otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub eerder: Option<followup::GroepEerder>,
+    pub eerder: Option<GroepEerder>,
 }
 
 #[derive(Debug, Serialize, Default)]
@@ -406,11 +409,13 @@ pub fn group(h: &Handreiking, brand: &Brand, respondents: &[Respondent], names: 
 
     let merk = brand.view(&Default::default());
     Group {
-        soort: "group",
-        print: false,
-        titel: format!("Groepsrapport – {}", h.titel),
-        taal: h.taal.clone(),
-        merk,
+        document: Document {
+            soort: "group",
+            print: false,
+            titel: format!("Groepsrapport – {}", h.titel),
+            taal: h.taal.clone(),
+            merk,
+        },
         handreiking: Kop::of(h),
         aantal: respondents.len(),
         verbeter: verbeter.iter().map(|q| q.id.clone()).collect(),

@@ -18,8 +18,8 @@ use std::sync::mpsc::Receiver;
 
 use serde::{Deserialize, Serialize};
 
-use crate::Settings;
-use crate::batch::{Job, Rendered, RowOutcome, RowResult, Target};
+use super::job::{Job, Rendered, RowOutcome, RowResult, Target, render_here};
+use crate::settings::{Settings, load_content};
 use crate::error::{Error, Result};
 
 /// The hidden subcommand a render process runs.
@@ -106,7 +106,8 @@ struct Sent {
     tries: usize,
 }
 
-/// The parent's side: jobs handed to one render process after another. A process
+/// The parent's side: jobs handed to one render process after another, each
+/// result to `done` as it comes (from another thread). A process
 /// holds at most two jobs per thread that it has not answered yet, so one that
 /// dies (killed, or a crash in Typst) takes few with it; those are tried once more
 /// in the next process, and fail if that one dies holding them too.
@@ -114,12 +115,10 @@ pub(crate) fn render_in_processes(
     processes: &Processes,
     setup: &Setup,
     jobs: Receiver<Job>,
-    progress: &(dyn Fn(usize, usize) + Sync),
-    total: usize,
-) -> Result<(Vec<Rendered>, Vec<String>)> {
+    done: &(dyn Fn(Rendered) + Sync),
+) -> Result<Vec<String>> {
     let setup_line = serde_json::to_string(setup).expect("the setup serialises");
     let in_flight = setup.threads.max(1) * 2;
-    let results = Mutex::new(Vec::with_capacity(total));
     let mut notes = vec![];
     let mut jobs = jobs.into_iter().map(|job| Sent { job, tries: 0 }).peekable();
     // Jobs to send before new ones: held by a process that died, or taken for one that had gone.
@@ -143,9 +142,7 @@ pub(crate) fn render_in_processes(
                         pending.remove(&(rendered.row.file.clone(), rendered.row.location));
                     }
                     answered_or_gone.notify_one();
-                    let mut results = results.lock().unwrap();
-                    results.push(rendered);
-                    progress(results.len(), total);
+                    done(rendered);
                     answered += 1;
                 }
                 let held = pending.lock().unwrap().take();
@@ -203,7 +200,6 @@ pub(crate) fn render_in_processes(
                 held.len()
             ));
         }
-        let mut results = results.lock().unwrap();
         for (_, mut sent) in held {
             if sent.tries == 0 {
                 sent.tries += 1;
@@ -221,11 +217,10 @@ pub(crate) fn render_in_processes(
                 email: job.respondent.email,
                 fields: job.fields,
             };
-            results.push(Rendered { row, missing: vec![], unreadable_date: None });
-            progress(results.len(), total);
+            done(Rendered { row, missing: vec![], unreadable_date: None });
         }
     }
-    Ok((results.into_inner().unwrap(), notes))
+    Ok(notes)
 }
 
 /// The child's side: reads the setup and then jobs from `input`, renders them
@@ -236,7 +231,7 @@ pub fn serve(mut input: impl BufRead + Send, output: impl Write + Send) -> Resul
     let setup: Setup = serde_json::from_str(&line).map_err(|e| {
         Error::Usage(format!("{SUBCOMMAND} is started by `handreiking report`, not by hand ({e})"))
     })?;
-    let h = crate::load_content(&setup.settings)?;
+    let h = load_content(&setup.settings)?;
     let brand = setup.settings.brand()?;
     let engine = setup.settings.engine(&brand)?;
     let output = Mutex::new(output);
@@ -250,7 +245,7 @@ pub fn serve(mut input: impl BufRead + Send, output: impl Write + Send) -> Resul
                 }
             }
         });
-        crate::batch::render_here(&engine, &h, &brand, &setup.target, setup.threads, receive, &|rendered| {
+        render_here(&engine, &h, &brand, &setup.target, setup.threads, receive, &|rendered| {
             let line = serde_json::to_string(&rendered).expect("results serialise");
             let mut output = output.lock().unwrap();
             // A closed output means the parent is gone; its end of our input closes too.
