@@ -62,4 +62,3 @@ pub fn handout_data(settings: &Settings, kind: Handout, print: bool) -> Result<S
     Ok(serde_json::to_string_pretty(&resolve::blank(&handreiking, &brand, kind.name(), print))
         .expect("document data serialises"))
 }
-

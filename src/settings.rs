@@ -84,4 +84,3 @@ impl Settings {
 pub fn load_content(settings: &Settings) -> Result<Handreiking> {
     content::load(&settings.content_files()?)
 }
-

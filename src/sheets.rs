@@ -6,9 +6,9 @@ use std::path::{Path, PathBuf};
 
 use crate::answers::{self, Location, ReadOptions, Sheet};
 use crate::content::{self, Handreiking};
+use crate::dates;
 use crate::error::{Error, Problem, Result};
 use crate::mapping::{self, CellProblem, Mapping};
-use crate::dates;
 use crate::settings::{Settings, load_content};
 
 /// A sheet read and understood, summed up row by row (the rows themselves are

@@ -72,9 +72,13 @@ fn every_command_has_a_reference_page_with_its_real_help() {
         .filter_map(|e| e.ok()?.path().file_stem()?.to_str().map(str::to_string))
         .collect();
     for page in &pages {
-        let text = std::fs::read_to_string(root().join("docs/src/reference").join(format!("{page}.md"))).unwrap();
+        let text =
+            std::fs::read_to_string(root().join("docs/src/reference").join(format!("{page}.md"))).unwrap();
         if text.contains("<!-- help:") {
-            assert!(commands.contains(page), "docs/src/reference/{page}.md documents no command of this program");
+            assert!(
+                commands.contains(page),
+                "docs/src/reference/{page}.md documents no command of this program"
+            );
         }
     }
 }
@@ -89,7 +93,9 @@ fn the_book_builds_and_no_link_is_broken() {
         .arg(&out_dir)
         .output()
         .unwrap_or_else(|e| {
-            panic!("`mdbook` could not be run ({e}); install it as .ci/run does: cargo install mdbook --locked")
+            panic!(
+                "`mdbook` could not be run ({e}); install it as .ci/run does: cargo install mdbook --locked"
+            )
         });
     let log = String::from_utf8_lossy(&built.stderr);
     assert!(built.status.success(), "mdbook build failed:\n{log}");
@@ -97,8 +103,10 @@ fn the_book_builds_and_no_link_is_broken() {
 
     let pages = html_files(&out_dir);
     assert!(pages.len() > 10, "the book has only {} pages", pages.len());
-    let ids: BTreeMap<PathBuf, BTreeSet<String>> =
-        pages.iter().map(|p| (p.clone(), attribute_values(&std::fs::read_to_string(p).unwrap(), "id"))).collect();
+    let ids: BTreeMap<PathBuf, BTreeSet<String>> = pages
+        .iter()
+        .map(|p| (p.clone(), attribute_values(&std::fs::read_to_string(p).unwrap(), "id")))
+        .collect();
     let mut broken = vec![];
     for page in &pages {
         let html = std::fs::read_to_string(page).unwrap();
@@ -159,7 +167,11 @@ fn attribute_values(html: &str, name: &str) -> BTreeSet<String> {
 
 /// Why a link from `page` does not reach its target, if it does not.
 fn broken_link(page: &Path, href: &str, ids: &BTreeMap<PathBuf, BTreeSet<String>>) -> Option<String> {
-    if href.is_empty() || href.contains("://") || href.starts_with("mailto:") || href.starts_with("javascript:") {
+    if href.is_empty()
+        || href.contains("://")
+        || href.starts_with("mailto:")
+        || href.starts_with("javascript:")
+    {
         return None;
     }
     if href.starts_with("data:") || href.starts_with("//") {

@@ -9,7 +9,6 @@
 
 mod common;
 
-
 use common::browser::{Look, heading, open, press};
 use common::server::unzip;
 use fantoccini::Locator;

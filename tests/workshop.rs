@@ -119,7 +119,8 @@ fn three_phones_answer_and_each_gets_their_own_advice_and_pdf_while_the_board_co
 
     // The venue serves phones only: no board route, no export, not for another Host.
     let mut stranger = meeting.phone();
-    for path in ["/antwoorden.csv", "/antwoorden.xlsx", "/stand", "/stroom", "/groepsrapport.pdf", "/qr.svg"] {
+    for path in ["/antwoorden.csv", "/antwoorden.xlsx", "/stand", "/stroom", "/groepsrapport.pdf", "/qr.svg"]
+    {
         assert_eq!(stranger.get(path).status, 404, "{path} on the venue");
     }
     assert_eq!(stranger.post("/tonen", &[("tonen", "nee")]).status, 404);
@@ -135,7 +136,8 @@ fn three_phones_answer_and_each_gets_their_own_advice_and_pdf_while_the_board_co
     assert_eq!(phones[0].post("/vraag/1", &[("csrf", "0123"), ("R1V1", "A")]).status, 403);
     let mut forger = meeting.phone();
     forger.get("/");
-    let forged = forger.post("/meedoen", &[("csrf", "00000000000000000000000000000000"), ("code", &meeting.code())]);
+    let forged =
+        forger.post("/meedoen", &[("csrf", "00000000000000000000000000000000"), ("code", &meeting.code())]);
     assert_eq!(forged.status, 403);
     // An answer that is not A or B, or a question that is not there, is not stored.
     let page = phones[0].get("/vraag/1").text();
@@ -180,7 +182,10 @@ fn a_kill_9_loses_nothing_and_every_phone_goes_on_where_it_was() {
     let page = first.get("/vraag/1").text();
     assert_eq!(page.matches("value=\"B\" checked").count(), ids1.len(), "the answers given before the kill");
     let board = meeting.facilitator().get("/").text();
-    assert!(board.contains("<strong>2</strong> deelnemers doen mee, <strong>0</strong> zijn klaar"), "{board}");
+    assert!(
+        board.contains("<strong>2</strong> deelnemers doen mee, <strong>0</strong> zijn klaar"),
+        "{board}"
+    );
 }
 
 #[test]
@@ -189,7 +194,11 @@ fn the_export_goes_back_through_check_report_group_and_earlier_exactly() {
     let meeting = Meeting::start(&dir, free_port("127.0.0.2"), &["--ask-names"]);
     let mut given = vec![];
     for (naam, org, pick) in [
-        ("Anouk de Vries", "Zorggroep Oost", (|i| if i % 3 == 0 { "B" } else { "A" }) as fn(usize) -> &'static str),
+        (
+            "Anouk de Vries",
+            "Zorggroep Oost",
+            (|i| if i % 3 == 0 { "B" } else { "A" }) as fn(usize) -> &'static str,
+        ),
         ("José Álvarez", "Buurtzorg; Noord", |i| if i % 2 == 0 { "B" } else { "A" }),
     ] {
         let mut phone = joined(&meeting, naam, org);
@@ -223,7 +232,10 @@ fn the_export_goes_back_through_check_report_group_and_earlier_exactly() {
             let mut read = BTreeMap::new();
             for r in value["reflecties"].as_array().unwrap() {
                 for v in r["vragen"].as_array().unwrap() {
-                    read.insert(v["id"].as_str().unwrap().to_string(), v["antwoord"].as_str().unwrap_or("").to_string());
+                    read.insert(
+                        v["id"].as_str().unwrap().to_string(),
+                        v["antwoord"].as_str().unwrap_or("").to_string(),
+                    );
                 }
             }
             assert_eq!(&read, answers, "{naam} in {file}");

@@ -28,7 +28,8 @@ async fn shows(client: &Client, text: &str, seconds: u64) -> bool {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn three_phones_answer_and_the_board_follows_the_room() {
-    let axe = std::fs::read_to_string(found("AXE_CORE", "target/axe/node_modules/axe-core/axe.min.js")).unwrap();
+    let axe =
+        std::fs::read_to_string(found("AXE_CORE", "target/axe/node_modules/axe-core/axe.min.js")).unwrap();
     let screens = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser-screens");
     std::fs::create_dir_all(&screens).unwrap();
     let dir = common::scratch("workshop-browser").join("bijeenkomst");
@@ -37,17 +38,21 @@ async fn three_phones_answer_and_the_board_follows_the_room() {
     let driver = start_driver();
 
     let board = browser(&driver, &common::scratch("workshop-browser-board").join("profile"), false).await;
-    let mut desk = Look { client: &board, axe: axe.clone(), screens: screens.clone(), findings: vec![], width: 1200 };
+    let mut desk =
+        Look { client: &board, axe: axe.clone(), screens: screens.clone(), findings: vec![], width: 1200 };
     board.goto(&format!("{}/", meeting.board)).await.unwrap();
     heading(&board, "Gebruikersbijeenkomst").await;
     assert!(board.source().await.unwrap().contains(&code));
     desk.page("workshop-1-bord").await;
 
     let mut findings = vec![];
-    for (i, (naam, letter)) in [("Anouk de Vries", "A"), ("Piet Smit", "B"), ("", "A")].into_iter().enumerate() {
+    for (i, (naam, letter)) in
+        [("Anouk de Vries", "A"), ("Piet Smit", "B"), ("", "A")].into_iter().enumerate()
+    {
         let profile = common::scratch(&format!("workshop-browser-phone-{i}")).join("profile");
         let phone = browser(&driver, &profile, true).await;
-        let mut look = Look { client: &phone, axe: axe.clone(), screens: screens.clone(), findings: vec![], width: 360 };
+        let mut look =
+            Look { client: &phone, axe: axe.clone(), screens: screens.clone(), findings: vec![], width: 360 };
         // As the QR code sends them: the address with the code filled in.
         phone.goto(&format!("{}/?code={code}", meeting.venue)).await.unwrap();
         heading(&phone, "Doe mee").await;
@@ -58,12 +63,19 @@ async fn three_phones_answer_and_the_board_follows_the_room() {
         press(&phone, "Meedoen").await;
         let mut page = 1;
         loop {
-            phone.wait().at_most(Duration::from_secs(30)).for_element(Locator::Css("fieldset.question")).await.unwrap();
+            phone
+                .wait()
+                .at_most(Duration::from_secs(30))
+                .for_element(Locator::Css("fieldset.question"))
+                .await
+                .unwrap();
             if i == 0 && page == 1 {
                 look.page("workshop-3-vraag").await;
             }
             // Tap the labelled choice, as a finger would.
-            for choice in phone.find_all(Locator::Css(&format!("input[type=radio][value={letter}]"))).await.unwrap() {
+            for choice in
+                phone.find_all(Locator::Css(&format!("input[type=radio][value={letter}]"))).await.unwrap()
+            {
                 choice.click().await.unwrap();
             }
             let last = phone.source().await.unwrap().contains("Klaar: naar mijn advies");
@@ -75,7 +87,11 @@ async fn three_phones_answer_and_the_board_follows_the_room() {
         }
         heading(&phone, "Uw advies").await;
         let advice = phone.source().await.unwrap();
-        assert_eq!(advice.matches(&format!("Uw antwoord: <strong>{letter}</strong>")).count(), 12, "phone {i}");
+        assert_eq!(
+            advice.matches(&format!("Uw antwoord: <strong>{letter}</strong>")).count(),
+            12,
+            "phone {i}"
+        );
         assert!(phone.find(Locator::LinkText("Download uw rapport (PDF)")).await.is_ok());
         if i == 0 {
             look.page("workshop-4-advies").await;
@@ -86,7 +102,11 @@ async fn three_phones_answer_and_the_board_follows_the_room() {
         findings.extend(look.findings);
         phone.close().await.unwrap();
         // The board follows without being reloaded.
-        let counted = format!("<strong>{}</strong> {}", i + 1, if i == 0 { "deelnemer doet mee" } else { "deelnemers doen mee" });
+        let counted = format!(
+            "<strong>{}</strong> {}",
+            i + 1,
+            if i == 0 { "deelnemer doet mee" } else { "deelnemers doen mee" }
+        );
         assert!(shows(&board, &counted, 20).await, "the board does not show {counted}");
     }
 

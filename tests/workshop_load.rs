@@ -89,10 +89,13 @@ fn two_hundred_phones_answer_and_fifty_ask_for_their_pdf_at_once() {
 
     // The board as the facilitator's page follows it: on every event, the room's part.
     let started = Instant::now();
-    let everyone = format!("<strong>{participants}</strong> deelnemers doen mee, <strong>{participants}</strong> zijn klaar");
+    let everyone = format!(
+        "<strong>{participants}</strong> deelnemers doen mee, <strong>{participants}</strong> zijn klaar"
+    );
     let board_saw_everyone = Arc::new(Mutex::new(None::<Duration>));
     let watcher = {
-        let (board, seen, done, everyone) = (meeting.board.clone(), board_saw_everyone.clone(), done.clone(), everyone.clone());
+        let (board, seen, done, everyone) =
+            (meeting.board.clone(), board_saw_everyone.clone(), done.clone(), everyone.clone());
         std::thread::spawn(move || {
             let agent: ureq::Agent =
                 ureq::Agent::config_builder().timeout_global(Some(Duration::from_secs(120))).build().into();
@@ -197,7 +200,9 @@ fn two_hundred_phones_answer_and_fifty_ask_for_their_pdf_at_once() {
 
     let mut times = times.lock().unwrap();
     let last = *last_answer.lock().unwrap();
-    println!("workshop load: {participants} participants joining over 15 s on 127.0.0.2, {pdfs} PDFs asked at once");
+    println!(
+        "workshop load: {participants} participants joining over 15 s on 127.0.0.2, {pdfs} PDFs asked at once"
+    );
     println!("{}", summary("answer (a page's answers stored and answered)", &mut times.answer));
     println!("{}", summary("advice page", &mut times.advice));
     if pdfs > 0 {

@@ -145,4 +145,3 @@ fn input_entries(inputs: &[std::path::PathBuf]) -> Vec<InputEntry> {
         })
         .collect()
 }
-

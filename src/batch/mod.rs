@@ -15,8 +15,8 @@ use crate::{followup, output};
 mod job;
 pub mod manifest;
 pub mod pool;
-pub mod processes;
 mod preview;
+pub mod processes;
 
 pub use job::{RowOutcome, RowResult};
 pub use preview::{Preview, preview};
@@ -200,7 +200,8 @@ pub fn report(
             let notes = match &options.processes {
                 Some(processes) => {
                     drop(engine);
-                    let setup = processes::Setup { settings: settings.clone(), target: target.clone(), threads };
+                    let setup =
+                        processes::Setup { settings: settings.clone(), target: target.clone(), threads };
                     processes::render_in_processes(processes, &setup, receive, &done)?
                 }
                 None => {
@@ -304,8 +305,12 @@ impl BatchOutcome {
                 continue;
             }
             match plan.row(&row.file, row.location) {
-                Some(new) if matches!(new.outcome, followup::Outcome::Matched { .. }) => compared.compared += 1,
-                Some(new) if matches!(new.outcome, followup::Outcome::Ambiguous { .. }) => compared.ambiguous.push(new),
+                Some(new) if matches!(new.outcome, followup::Outcome::Matched { .. }) => {
+                    compared.compared += 1
+                }
+                Some(new) if matches!(new.outcome, followup::Outcome::Ambiguous { .. }) => {
+                    compared.ambiguous.push(new)
+                }
                 Some(new) => compared.alone.push(new),
                 None => {}
             }

@@ -7,9 +7,9 @@ use super::ReportOptions;
 use super::job::{Job, Target, document};
 use crate::answers::Location;
 use crate::error::Result;
-use crate::sheets::stream_sheet;
-use crate::settings::{Settings, load_content};
 use crate::mapping;
+use crate::settings::{Settings, load_content};
+use crate::sheets::stream_sheet;
 
 /// The first respondent's report, typeset in this process: what it would be
 /// called, the PDF, and images of its first pages.

@@ -19,8 +19,8 @@ use std::sync::mpsc::Receiver;
 use serde::{Deserialize, Serialize};
 
 use super::job::{Job, Rendered, RowOutcome, RowResult, Target, render_here};
-use crate::settings::{Settings, load_content};
 use crate::error::{Error, Result};
+use crate::settings::{Settings, load_content};
 
 /// The hidden subcommand a render process runs.
 pub const SUBCOMMAND: &str = "render-process";

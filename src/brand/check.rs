@@ -168,7 +168,11 @@ impl Brand {
                 or_default(&file.mail.onderwerp, super::mail_text::DEFAULT_SUBJECT),
                 line_in_mail("onderwerp"),
             ),
-            ("mail.tekst", or_default(&file.mail.tekst, super::mail_text::DEFAULT_TEXT), line_in_mail("tekst")),
+            (
+                "mail.tekst",
+                or_default(&file.mail.tekst, super::mail_text::DEFAULT_TEXT),
+                line_in_mail("tekst"),
+            ),
         ] {
             if let Err(e) = texts.add_template_owned(key.to_string(), value) {
                 problems.push(Problem::new(name, line, format!("`{key}` is not a valid template: {e}")));

@@ -7,9 +7,8 @@ use crate::messages;
 pub fn run(args: CheckArgs) -> Outcome {
     let settings = settings(&args.sources)?;
     let options = args.sheet.options();
-    let unreadable = |sheets: &[handreiking::ReadSheet]| {
-        sheets.iter().any(|s| s.respondents == 0 && s.bad_row_count == 0)
-    };
+    let unreadable =
+        |sheets: &[handreiking::ReadSheet]| sheets.iter().any(|s| s.respondents == 0 && s.bad_row_count == 0);
     if let Some(earlier) = args.earlier.options() {
         let checked =
             handreiking::followup::check(&settings, &args.inputs, &options, &earlier).map_err(fail)?;

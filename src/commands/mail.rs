@@ -32,8 +32,9 @@ pub fn run(args: MailArgs) -> Outcome {
                 bcc_sender: args.bcc_sender,
             };
             let cancel = std::sync::atomic::AtomicBool::new(false);
-            let outcome = handreiking::mail::send(&plan, &server, &options, &messages::mail_sent_one, &cancel)
-                .map_err(fail)?;
+            let outcome =
+                handreiking::mail::send(&plan, &server, &options, &messages::mail_sent_one, &cancel)
+                    .map_err(fail)?;
             let unmailed = messages::mail_sent(&plan, &outcome, &server);
             if outcome.stopped.is_some() {
                 return Err(EXIT_FAILURE);

@@ -27,11 +27,10 @@ pub fn run(args: ReportArgs) -> Outcome {
     };
     let started = std::time::Instant::now();
     let progress = messages::Progress::new();
-    let outcome =
-        handreiking::report(&settings, &args.inputs, &args.output, &options, &|done, total| {
-            progress.update(done, total)
-        })
-        .map_err(fail)?;
+    let outcome = handreiking::report(&settings, &args.inputs, &args.output, &options, &|done, total| {
+        progress.update(done, total)
+    })
+    .map_err(fail)?;
     progress.finish();
     messages::batch(&outcome, &args.output, started.elapsed());
     let mut unmailed = 0;

@@ -18,8 +18,8 @@ use std::path::PathBuf;
 
 use crate::content::Handreiking;
 use crate::error::Result;
-use crate::sheets::{ReadSheet, SheetOptions, read_sheet};
 use crate::settings::{Settings, load_content};
+use crate::sheets::{ReadSheet, SheetOptions, read_sheet};
 
 pub use compare::{Earlier, annotate, annotate_group, change};
 pub use index::{Index, OldRow, normalise};

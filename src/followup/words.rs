@@ -53,7 +53,8 @@ pub fn key(language: Language, key: &Key) -> String {
 pub fn ambiguity(language: Language, plan: &Plan, row: &NewRow) -> String {
     let Some((k, old, others)) = plan.ambiguity(row) else { return String::new() };
     let earlier = rows(language, &plan.index.files, old.iter().map(|r| (r.file, r.location)));
-    let new: Vec<String> = others.iter().map(|r| who(language, &plan.files, r.file, r.location, &r.naam)).collect();
+    let new: Vec<String> =
+        others.iter().map(|r| who(language, &plan.files, r.file, r.location, &r.naam)).collect();
     let one = new.len() == 1;
     match (language, new.is_empty()) {
         (English, true) => format!("fits earlier {earlier}, {}", key(language, k)),

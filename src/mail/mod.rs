@@ -22,9 +22,9 @@ pub use draft::{Drafts, write_drafts};
 pub use send::{Password, Security, SendOptions, SendOutcome, SendResult, SmtpServer, send};
 
 use crate::brand::Brand;
+use crate::error::{Error, Problem, Result};
 pub use crate::mapping::address;
 use crate::mapping::address::Unmailable;
-use crate::error::{Error, Problem, Result};
 use crate::output;
 
 pub use crate::brand::mail_text::{DEFAULT_SUBJECT, DEFAULT_TEXT};

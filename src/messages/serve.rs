@@ -21,7 +21,9 @@ pub fn workshop(board: &str, phones: Option<&str>, folder: &std::path::Path, res
     err!("Scherm van de gespreksleider: {board}");
     match phones {
         Some(url) => err!("Deelnemers doen mee op {url}"),
-        None => err!("Deelnemers kunnen nog niet meedoen: kies op het scherm het adres van deze laptop (of start met --venue ADRES)."),
+        None => err!(
+            "Deelnemers kunnen nog niet meedoen: kies op het scherm het adres van deze laptop (of start met --venue ADRES)."
+        ),
     }
     err!("Stoppen: Ctrl-C. De antwoorden blijven bewaard; starten met dezelfde map gaat verder waar u was.");
 }

@@ -8,8 +8,8 @@ use serde::Serialize;
 use crate::brand::{Brand, BrandView};
 use crate::content::markdown::{Block, Inline, ref_ids, visit_inlines_mut};
 use crate::content::{Antwoord, Handreiking, Labels, Letter, Werkvorm};
-use crate::mapping::Respondent;
 use crate::dates;
+use crate::mapping::Respondent;
 
 mod followup;
 pub use followup::{Eerder, GroepEerder, GroepVervolg, Verandering, Vervolg};

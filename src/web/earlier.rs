@@ -6,8 +6,8 @@
 use std::path::PathBuf;
 
 use handreiking::answers::Location;
-use handreiking::content::Handreiking;
 use handreiking::batch::Compared;
+use handreiking::content::Handreiking;
 use handreiking::followup::words::{self, Language::Dutch};
 use handreiking::followup::{EarlierOptions, Key, NewRow, Outcome, Plan};
 use serde_json::{Value, json};

@@ -180,7 +180,12 @@ async fn guard(State(app): State<Arc<App>>, request: Request, next: Next) -> Res
 /// The checks every listener makes (the web app's, and the live meeting's two):
 /// the Host is one of `hosts`, nothing comes from another site, a post comes
 /// from a page of this address; and the headers every response carries.
-pub(crate) async fn checked(hosts: &[String], views: &views::Views, request: Request, next: Next) -> Response {
+pub(crate) async fn checked(
+    hosts: &[String],
+    views: &views::Views,
+    request: Request,
+    next: Next,
+) -> Response {
     let host = request.headers().get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
     if !hosts.iter().any(|h| h.eq_ignore_ascii_case(host)) {
         return refused(

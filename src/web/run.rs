@@ -5,8 +5,8 @@
 use std::convert::Infallible;
 use std::io::Write;
 use std::path::Path as FsPath;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};

@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Condvar;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::Serialize;
 
@@ -350,7 +350,13 @@ impl BatchRun {
             status: "Antwoorden lezen…".into(),
             bezig: true,
         });
-        BatchRun { cancel, ended: AtomicBool::new(false), progress, finished: Mutex::new(None), done: Condvar::new() }
+        BatchRun {
+            cancel,
+            ended: AtomicBool::new(false),
+            progress,
+            finished: Mutex::new(None),
+            done: Condvar::new(),
+        }
     }
 
     pub fn running(&self) -> bool {

@@ -64,7 +64,13 @@ impl Views {
     }
 
     /// A message in the frame of the pages it stands between.
-    pub fn message_in(&self, frame: Frame, title: &str, text: &str, link: Option<(&str, &str)>) -> Html<String> {
+    pub fn message_in(
+        &self,
+        frame: Frame,
+        title: &str,
+        text: &str,
+        link: Option<(&str, &str)>,
+    ) -> Html<String> {
         let (frame, board) = match frame {
             Frame::App => ("basis.html", false),
             Frame::Board => ("basis.html", true),

@@ -155,7 +155,11 @@ impl Workshop {
 
     /// A reflection page's form, checked against the content: every question of
     /// the reflection answered A or B, and nothing else. The answers, or what is missing.
-    pub fn answers_from_form(&self, n: usize, form: &[(String, String)]) -> std::result::Result<Vec<(String, Letter)>, Vec<String>> {
+    pub fn answers_from_form(
+        &self,
+        n: usize,
+        form: &[(String, String)],
+    ) -> std::result::Result<Vec<(String, Letter)>, Vec<String>> {
         let Some(reflectie) = self.reflection(n) else { return Err(vec![]) };
         let mut answers = vec![];
         let mut missing = vec![];
@@ -180,7 +184,11 @@ impl Workshop {
         writer.write_record(sheet_template::columns(&self.h)).map_err(csv_error)?;
         for p in &participants {
             let mut record = vec![p.naam.clone(), p.organisatie.clone(), datum.clone()];
-            record.extend(self.h.vragen().map(|(_, v)| p.answers.get(&v.id).map(|l| l.as_str().to_string()).unwrap_or_default()));
+            record.extend(
+                self.h
+                    .vragen()
+                    .map(|(_, v)| p.answers.get(&v.id).map(|l| l.as_str().to_string()).unwrap_or_default()),
+            );
             writer.write_record(&record).map_err(csv_error)?;
         }
         writer.into_inner().map_err(|e| Error::Usage(format!("cannot write the export: {e}")))

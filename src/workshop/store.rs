@@ -127,15 +127,19 @@ impl Store {
 
     fn meta_if_any(&self) -> Result<Option<Meta>> {
         self.lock()
-            .query_row("SELECT code, created, closed, ask_names, shown FROM workshop WHERE id = 1", [], |row| {
-                Ok(Meta {
-                    code: row.get(0)?,
-                    created: row.get(1)?,
-                    closed: row.get(2)?,
-                    ask_names: row.get(3)?,
-                    shown: row.get(4)?,
-                })
-            })
+            .query_row(
+                "SELECT code, created, closed, ask_names, shown FROM workshop WHERE id = 1",
+                [],
+                |row| {
+                    Ok(Meta {
+                        code: row.get(0)?,
+                        created: row.get(1)?,
+                        closed: row.get(2)?,
+                        ask_names: row.get(3)?,
+                        shown: row.get(4)?,
+                    })
+                },
+            )
             .optional()
             .map_err(|e| self.fail(e))
     }
@@ -149,13 +153,17 @@ impl Store {
 
     /// Shows or hides the room's answers on the board.
     pub fn set_shown(&self, shown: bool) -> Result<()> {
-        self.lock().execute("UPDATE workshop SET shown = ?1 WHERE id = 1", params![shown]).map_err(|e| self.fail(e))?;
+        self.lock()
+            .execute("UPDATE workshop SET shown = ?1 WHERE id = 1", params![shown])
+            .map_err(|e| self.fail(e))?;
         Ok(())
     }
 
     /// Whether participants are asked their name and organisation (for those who join from now on).
     pub fn set_ask_names(&self, ask: bool) -> Result<()> {
-        self.lock().execute("UPDATE workshop SET ask_names = ?1 WHERE id = 1", params![ask]).map_err(|e| self.fail(e))?;
+        self.lock()
+            .execute("UPDATE workshop SET ask_names = ?1 WHERE id = 1", params![ask])
+            .map_err(|e| self.fail(e))?;
         Ok(())
     }
 
@@ -169,15 +177,24 @@ impl Store {
 
     /// A new participant with this token, unless the workshop is closed or has
     /// `max` participants already. Their number.
-    pub fn join(&self, token: &str, naam: &str, organisatie: &str, now: i64, max: usize) -> Result<Result<i64, Refused>> {
+    pub fn join(
+        &self,
+        token: &str,
+        naam: &str,
+        organisatie: &str,
+        now: i64,
+        max: usize,
+    ) -> Result<Result<i64, Refused>> {
         let mut connection = self.lock();
         let tx = connection.transaction().map_err(|e| self.fail(e))?;
-        let closed: Option<i64> =
-            tx.query_row("SELECT closed FROM workshop WHERE id = 1", [], |r| r.get(0)).map_err(|e| self.fail(e))?;
+        let closed: Option<i64> = tx
+            .query_row("SELECT closed FROM workshop WHERE id = 1", [], |r| r.get(0))
+            .map_err(|e| self.fail(e))?;
         if closed.is_some() {
             return Ok(Err(Refused::Closed));
         }
-        let count: i64 = tx.query_row("SELECT COUNT(*) FROM participant", [], |r| r.get(0)).map_err(|e| self.fail(e))?;
+        let count: i64 =
+            tx.query_row("SELECT COUNT(*) FROM participant", [], |r| r.get(0)).map_err(|e| self.fail(e))?;
         if count as usize >= max {
             return Ok(Err(Refused::Full));
         }
@@ -207,7 +224,9 @@ impl Store {
             .prepare_cached("SELECT question, letter FROM answer WHERE participant = ?1")
             .map_err(|e| self.fail(e))?;
         let answers = statement
-            .query_map(params![participant.number], |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?)))
+            .query_map(params![participant.number], |row| {
+                Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
+            })
             .map_err(|e| self.fail(e))?;
         for answer in answers {
             let (question, letter) = answer.map_err(|e| self.fail(e))?;
@@ -219,11 +238,18 @@ impl Store {
     /// Stores a participant's answers (one reflection's, say) in one
     /// transaction; `finished` marks the questionnaire done. False when the
     /// workshop is closed (nothing is stored).
-    pub fn answer(&self, number: i64, answers: &[(String, Letter)], finished: bool, now: i64) -> Result<bool> {
+    pub fn answer(
+        &self,
+        number: i64,
+        answers: &[(String, Letter)],
+        finished: bool,
+        now: i64,
+    ) -> Result<bool> {
         let mut connection = self.lock();
         let tx = connection.transaction().map_err(|e| self.fail(e))?;
-        let closed: Option<i64> =
-            tx.query_row("SELECT closed FROM workshop WHERE id = 1", [], |r| r.get(0)).map_err(|e| self.fail(e))?;
+        let closed: Option<i64> = tx
+            .query_row("SELECT closed FROM workshop WHERE id = 1", [], |r| r.get(0))
+            .map_err(|e| self.fail(e))?;
         if closed.is_some() {
             return Ok(false);
         }
@@ -263,7 +289,9 @@ impl Store {
             .prepare_cached("SELECT participant, question, letter FROM answer ORDER BY participant")
             .map_err(|e| self.fail(e))?;
         let rows = statement
-            .query_map([], |row| Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?, row.get::<_, String>(2)?)))
+            .query_map([], |row| {
+                Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?, row.get::<_, String>(2)?))
+            })
             .map_err(|e| self.fail(e))?;
         let mut by_number: BTreeMap<i64, usize> = BTreeMap::new();
         for (i, p) in participants.iter().enumerate() {
@@ -327,7 +355,11 @@ fn private_file(path: &Path) -> Result<()> {
     options.write(true).create_new(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    options.open(path).map(drop).map_err(|source| Error::Io { action: "create", path: path.to_owned(), source })
+    options.open(path).map(drop).map_err(|source| Error::Io {
+        action: "create",
+        path: path.to_owned(),
+        source,
+    })
 }
 
 #[cfg(test)]
@@ -344,7 +376,11 @@ mod tests {
         let (store, resumed) = Store::open(dir.path(), meta).unwrap();
         assert!(!resumed);
         let number = store.join("token-1", "Anna", "Zorg BV", 10, 200).unwrap().unwrap();
-        assert!(store.answer(number, &[("R1V1".into(), Letter::A), ("R1V2".into(), Letter::B)], false, 11).unwrap());
+        assert!(
+            store
+                .answer(number, &[("R1V1".into(), Letter::A), ("R1V2".into(), Letter::B)], false, 11)
+                .unwrap()
+        );
         assert!(store.answer(number, &[("R1V1".into(), Letter::B)], true, 12).unwrap());
         drop(store);
 

@@ -174,4 +174,3 @@ pub async fn press(client: &Client, label: &str) {
     let xpath = format!("//button[normalize-space()='{label}']");
     client.find(Locator::XPath(&xpath)).await.unwrap().click().await.unwrap();
 }
-

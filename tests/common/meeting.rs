@@ -129,7 +129,8 @@ impl Phone {
                 self.cookies.insert(name.to_string(), v.to_string());
             }
         }
-        let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
+        let header =
+            |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
         let (location, content_type, disposition) = (
             header("location"),
             header("content-type").unwrap_or_default(),
@@ -154,7 +155,10 @@ impl Phone {
         let page = self.get("/");
         assert_eq!(page.status, 200, "{}", page.text());
         let csrf = hidden(&page.text(), "csrf");
-        self.post("/meedoen", &[("csrf", &csrf), ("code", code), ("naam", naam), ("organisatie", organisatie)])
+        self.post(
+            "/meedoen",
+            &[("csrf", &csrf), ("code", code), ("naam", naam), ("organisatie", organisatie)],
+        )
     }
 
     /// Answers the reflection on page `n`: (question id, "A"/"B") pairs.

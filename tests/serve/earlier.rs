@@ -201,10 +201,7 @@ fn a_follow_up_is_matched_on_the_check_page_and_reported_as_the_command_line_doe
         assert!(alone.contains(&who), "missing `{who}` in:\n{alone}");
     }
     let ambiguous = section(&summary, "Niet vergeleken, want niet eenduidig", &["Voor de bijeenkomst"]);
-    assert!(
-        ambiguous.contains("rij 6 (Kees Bakker): past bij rijen 6 en 7 van de nulmeting"),
-        "{ambiguous}"
-    );
+    assert!(ambiguous.contains("rij 6 (Kees Bakker): past bij rijen 6 en 7 van de nulmeting"), "{ambiguous}");
 
     let zip = server.get(&format!("{session}rapporten.zip"));
     let web = pdfs_in(&zip.body, &dir.join("web"));

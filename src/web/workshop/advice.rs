@@ -8,7 +8,8 @@ use serde_json::{Value, json};
 
 /// The advice page's view of a report.
 pub fn view(report: &Report, labels: &handreiking::content::Labels) -> Value {
-    let titles: Vec<(String, String)> = report.werkvormen.iter().map(|w| (w.id.clone(), w.titel.clone())).collect();
+    let titles: Vec<(String, String)> =
+        report.werkvormen.iter().map(|w| (w.id.clone(), w.titel.clone())).collect();
     let reflecties: Vec<Value> = report
         .reflecties
         .iter()
@@ -57,7 +58,11 @@ fn answer(a: &Antwoord, werkvormen: &[(String, String)]) -> String {
             .map(|(id, titel)| format!("<a href=\"#{}\">{}</a>", escape(id), escape(titel)))
             .collect();
         if !shown.is_empty() {
-            html.push_str(&format!("<p>Zie de werkvorm{} {} hieronder.</p>", if shown.len() == 1 { "" } else { "en" }, shown.join(", ")));
+            html.push_str(&format!(
+                "<p>Zie de werkvorm{} {} hieronder.</p>",
+                if shown.len() == 1 { "" } else { "en" },
+                shown.join(", ")
+            ));
         }
     }
     html
@@ -108,7 +113,9 @@ fn inlines(inlines: &[Inline]) -> String {
             Inline::Strong { c } => html.push_str(&format!("<strong>{}</strong>", self::inlines(c))),
             Inline::Em { c } => html.push_str(&format!("<em>{}</em>", self::inlines(c))),
             Inline::Br => html.push_str("<br>"),
-            Inline::Link { url, c } if ["https://", "http://", "mailto:"].iter().any(|p| url.starts_with(p)) => {
+            Inline::Link { url, c }
+                if ["https://", "http://", "mailto:"].iter().any(|p| url.starts_with(p)) =>
+            {
                 html.push_str(&format!("<a href=\"{}\">{}</a>", escape(url), self::inlines(c)))
             }
             Inline::Link { c, .. } => html.push_str(&self::inlines(c)),
@@ -148,7 +155,10 @@ mod tests {
         let c = vec![
             Inline::Text { v: "<script>alert(1)</script> & \"x\"".into() },
             Inline::Link { url: "javascript:alert(1)".into(), c: vec![Inline::Text { v: "klik".into() }] },
-            Inline::Link { url: "https://example.org/?a=1&b=\"2\"".into(), c: vec![Inline::Text { v: "site".into() }] },
+            Inline::Link {
+                url: "https://example.org/?a=1&b=\"2\"".into(),
+                c: vec![Inline::Text { v: "site".into() }],
+            },
             Inline::Ref { id: "R1V1-A".into(), live: true, c: vec![Inline::Text { v: "vraag".into() }] },
         ];
         let html = blocks(&[Block::P { c }], 3);

@@ -121,7 +121,8 @@ pub async fn qr(State(meeting): State<Arc<Meeting>>) -> Response {
     };
     match qrcode::QrCode::new(format!("{url}?code={code}")) {
         Ok(qr) => {
-            let svg = qr.render::<qrcode::render::svg::Color>().min_dimensions(320, 320).quiet_zone(true).build();
+            let svg =
+                qr.render::<qrcode::render::svg::Color>().min_dimensions(320, 320).quiet_zone(true).build();
             ([(header::CONTENT_TYPE, "image/svg+xml")], svg).into_response()
         }
         Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
@@ -168,7 +169,10 @@ pub struct VenueForm {
 }
 
 /// Opens the participants' listener on the address the facilitator chose.
-pub async fn open_venue(State(meeting): State<Arc<Meeting>>, axum::Form(form): axum::Form<VenueForm>) -> Response {
+pub async fn open_venue(
+    State(meeting): State<Arc<Meeting>>,
+    axum::Form(form): axum::Form<VenueForm>,
+) -> Response {
     if meeting.venue.lock().unwrap().is_some() {
         return Redirect::to("/").into_response();
     }

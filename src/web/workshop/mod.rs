@@ -82,12 +82,22 @@ async fn on<T: Send + 'static>(
         Ok(None) => Err(ended(meeting, frame)),
         Ok(Some(Err(e))) => Err((
             StatusCode::INTERNAL_SERVER_ERROR,
-            meeting.views.message_in(frame, "Er ging iets mis", &format!("Dit lukte niet: {e}"), Some(("/", "Opnieuw"))),
+            meeting.views.message_in(
+                frame,
+                "Er ging iets mis",
+                &format!("Dit lukte niet: {e}"),
+                Some(("/", "Opnieuw")),
+            ),
         )
             .into_response()),
         Err(e) => Err((
             StatusCode::INTERNAL_SERVER_ERROR,
-            meeting.views.message_in(frame, "Er ging iets mis", &format!("Een interne fout hield dit tegen: {e}"), None),
+            meeting.views.message_in(
+                frame,
+                "Er ging iets mis",
+                &format!("Een interne fout hield dit tegen: {e}"),
+                None,
+            ),
         )
             .into_response()),
     }

@@ -46,7 +46,10 @@ fn csrf(token: &str) -> String {
 }
 
 /// The phone's participant, when it has joined.
-async fn participant(meeting: &Arc<Meeting>, headers: &HeaderMap) -> Result<Option<(String, Participant)>, Response> {
+async fn participant(
+    meeting: &Arc<Meeting>,
+    headers: &HeaderMap,
+) -> Result<Option<(String, Participant)>, Response> {
     let Some(token) = cookie(headers, TOKEN).map(str::to_string) else { return Ok(None) };
     let lookup = token.clone();
     let found = on(meeting, Frame::Phone, move |w| w.store.participant(&lookup)).await?;
@@ -60,7 +63,11 @@ pub struct Start {
 }
 
 /// `/`: where a phone that joined goes on; the join form for one that has not.
-pub async fn start(State(meeting): State<Arc<Meeting>>, headers: HeaderMap, Query(start): Query<Start>) -> Response {
+pub async fn start(
+    State(meeting): State<Arc<Meeting>>,
+    headers: HeaderMap,
+    Query(start): Query<Start>,
+) -> Response {
     match participant(&meeting, &headers).await {
         Err(page) => page,
         Ok(Some((_, p))) => Redirect::to(&next_page(&meeting, &p).await).into_response(),
@@ -89,7 +96,9 @@ async fn join_page(
     error: Option<&str>,
     status: StatusCode,
 ) -> Response {
-    let facts = on(meeting, Frame::Phone, |w| Ok((w.store.meta()?, w.h.vragen().count(), w.h.reflecties.len()))).await;
+    let facts =
+        on(meeting, Frame::Phone, |w| Ok((w.store.meta()?, w.h.vragen().count(), w.h.reflecties.len())))
+            .await;
     let (meta, questions, reflections) = match facts {
         Ok(facts) => facts,
         Err(page) => return page,
@@ -119,7 +128,8 @@ async fn join_page(
 fn closed(meeting: &Meeting) -> Response {
     (
         StatusCode::FORBIDDEN,
-        meeting.views.message_in(Frame::Phone, 
+        meeting.views.message_in(
+                Frame::Phone,
             "De bijeenkomst is gesloten",
             "Er kunnen geen nieuwe deelnemers en antwoorden meer bij. Vraag de gespreksleider wat u kunt doen.",
             None,
@@ -144,7 +154,11 @@ fn typed_text(raw: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-pub async fn join(State(meeting): State<Arc<Meeting>>, headers: HeaderMap, axum::Form(form): axum::Form<JoinForm>) -> Response {
+pub async fn join(
+    State(meeting): State<Arc<Meeting>>,
+    headers: HeaderMap,
+    axum::Form(form): axum::Form<JoinForm>,
+) -> Response {
     if cookie(&headers, JOINING) != Some(form.csrf.as_str()) {
         return forbidden(&meeting);
     }
@@ -158,18 +172,22 @@ pub async fn join(State(meeting): State<Arc<Meeting>>, headers: HeaderMap, axum:
     };
     if code::typed(&form.code).as_deref() != Some(meta.code.as_str()) {
         let error = "Deze code klopt niet. Kijk nog eens op het scherm in de zaal: zes tekens, hoofdletters en cijfers.";
-        return join_page(&meeting, &form.code, &naam, &organisatie, Some(error), StatusCode::BAD_REQUEST).await;
+        return join_page(&meeting, &form.code, &naam, &organisatie, Some(error), StatusCode::BAD_REQUEST)
+            .await;
     }
-    let (naam, organisatie) = if meta.ask_names { (naam, organisatie) } else { (String::new(), String::new()) };
+    let (naam, organisatie) =
+        if meta.ask_names { (naam, organisatie) } else { (String::new(), String::new()) };
     let token = code::token();
     let (stored, max) = (token.clone(), meeting_max(&meeting));
-    let joined = on(&meeting, Frame::Phone, move |w| w.store.join(&stored, &naam, &organisatie, now(), max)).await;
+    let joined =
+        on(&meeting, Frame::Phone, move |w| w.store.join(&stored, &naam, &organisatie, now(), max)).await;
     match joined {
         Err(page) => page,
         Ok(Err(Refused::Closed)) => closed(&meeting),
         Ok(Err(Refused::Full)) => (
             StatusCode::SERVICE_UNAVAILABLE,
-            meeting.views.message_in(Frame::Phone, 
+            meeting.views.message_in(
+                Frame::Phone,
                 "De bijeenkomst is vol",
                 "Het hoogste aantal deelnemers is bereikt. Vraag de gespreksleider of u met iemand kunt meekijken.",
                 None,
@@ -190,7 +208,8 @@ fn meeting_max(meeting: &Meeting) -> usize {
 fn forbidden(meeting: &Meeting) -> Response {
     (
         StatusCode::FORBIDDEN,
-        meeting.views.message_in(Frame::Phone, 
+        meeting.views.message_in(
+            Frame::Phone,
             "Dit formulier is verlopen",
             "Open de pagina opnieuw en probeer het nog eens.",
             Some(("/", "Opnieuw beginnen")),
@@ -200,7 +219,11 @@ fn forbidden(meeting: &Meeting) -> Response {
 }
 
 /// A reflection's page: its questions with A and B, the answers given so far checked.
-pub async fn question(State(meeting): State<Arc<Meeting>>, headers: HeaderMap, Path(n): Path<usize>) -> Response {
+pub async fn question(
+    State(meeting): State<Arc<Meeting>>,
+    headers: HeaderMap,
+    Path(n): Path<usize>,
+) -> Response {
     let (token, p) = match participant(&meeting, &headers).await {
         Err(page) => return page,
         Ok(None) => return Redirect::to("/").into_response(),
@@ -269,7 +292,8 @@ pub async fn answer(
     if given != Some(csrf(&token).as_str()) {
         return forbidden(&meeting);
     }
-    let checked = on(&meeting, Frame::Phone, move |w| Ok((w.answers_from_form(n, &form), w.h.reflecties.len()))).await;
+    let checked =
+        on(&meeting, Frame::Phone, move |w| Ok((w.answers_from_form(n, &form), w.h.reflecties.len()))).await;
     let (answers, total) = match checked {
         Err(page) => return page,
         Ok((Err(missing), _)) if missing.is_empty() => return not_found(State(meeting)).await,
@@ -343,14 +367,18 @@ pub async fn pdf(State(meeting): State<Arc<Meeting>>, headers: HeaderMap) -> Res
         Ok(bytes) => (
             [
                 (header::CONTENT_TYPE, "application/pdf".to_string()),
-                (header::CONTENT_DISPOSITION, crate::web::page::disposition("attachment", "Mijn adviesrapport.pdf")),
+                (
+                    header::CONTENT_DISPOSITION,
+                    crate::web::page::disposition("attachment", "Mijn adviesrapport.pdf"),
+                ),
             ],
             bytes,
         )
             .into_response(),
         Err(why) => (
             StatusCode::INTERNAL_SERVER_ERROR,
-            meeting.views.message_in(Frame::Phone, 
+            meeting.views.message_in(
+                Frame::Phone,
                 "Uw rapport kon niet worden gemaakt",
                 &format!("Probeer het over een minuut opnieuw. ({why})"),
                 Some(("/advies", "Terug naar uw advies")),
@@ -366,6 +394,11 @@ pub async fn privacy(State(meeting): State<Arc<Meeting>>) -> Response {
 }
 
 pub async fn not_found(State(meeting): State<Arc<Meeting>>) -> Response {
-    let page = meeting.views.message_in(Frame::Phone, "Pagina niet gevonden", "Dit adres bestaat niet.", Some(("/", "Naar het begin")));
+    let page = meeting.views.message_in(
+        Frame::Phone,
+        "Pagina niet gevonden",
+        "Dit adres bestaat niet.",
+        Some(("/", "Naar het begin")),
+    );
     (StatusCode::NOT_FOUND, page).into_response()
 }

@@ -44,9 +44,9 @@ pub fn parse(spec: &str) -> Result<SocketAddr, String> {
 
 /// Starts serving the phone pages on `addr`; they stop when the Venue is dropped.
 pub async fn open(meeting: Arc<Meeting>, addr: SocketAddr) -> Result<Venue, String> {
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .map_err(|e| format!("cannot listen on {addr}: {e} (is it an address of this machine, and the port free?)"))?;
+    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| {
+        format!("cannot listen on {addr}: {e} (is it an address of this machine, and the port free?)")
+    })?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let router = router(meeting, addr).into_make_service_with_connect_info::<SocketAddr>();
@@ -97,7 +97,9 @@ async fn guard(
     request: Request,
     next: Next,
 ) -> Response {
-    let key = match phone::cookie(request.headers(), phone::TOKEN).or_else(|| phone::cookie(request.headers(), phone::JOINING)) {
+    let key = match phone::cookie(request.headers(), phone::TOKEN)
+        .or_else(|| phone::cookie(request.headers(), phone::JOINING))
+    {
         Some(token) => format!("c:{token}"),
         None => format!("ip:{}", peer.ip()),
     };
@@ -105,7 +107,12 @@ async fn guard(
         return (
             StatusCode::TOO_MANY_REQUESTS,
             [(header::RETRY_AFTER, "1")],
-            meeting.views.message_in(crate::web::views::Frame::Phone, "Even geduld", "Er kwamen te veel verzoeken tegelijk. Probeer het over een paar tellen opnieuw.", Some(("/", "Opnieuw"))),
+            meeting.views.message_in(
+                crate::web::views::Frame::Phone,
+                "Even geduld",
+                "Er kwamen te veel verzoeken tegelijk. Probeer het over een paar tellen opnieuw.",
+                Some(("/", "Opnieuw")),
+            ),
         )
             .into_response();
     }
