@@ -34,6 +34,7 @@ pub mod files;
 pub mod followup;
 pub mod group;
 pub mod handout;
+pub mod html;
 pub mod init;
 pub mod mail;
 pub mod mapping;

@@ -146,6 +146,15 @@ fn three_phones_answer_and_each_gets_their_own_advice_and_pdf_while_the_board_co
     assert_eq!(bad.status, 400);
     assert_eq!(phones[0].get("/vraag/99").status, 404);
 
+    // A body bigger than any form is not read; a flood from one phone is held back;
+    // and the meeting goes on for everyone.
+    let big = "A".repeat(100_000);
+    assert_eq!(phones[0].post("/vraag/1", &[("csrf", &csrf), ("R1V1", &big)]).status, 413);
+    let mut flood = meeting.phone();
+    let held = (0..400).map(|_| flood.get("/privacy").status).filter(|s| *s == 429).count();
+    assert!(held > 0, "400 requests at once from one phone were all served");
+    assert_eq!(phones[1].get("/advies").status, 200);
+
     // The folder is this account's only.
     #[cfg(unix)]
     {

@@ -12,6 +12,7 @@ use lettre::{Address, Message};
 use super::{DRAFTS, Plan, Planned, Skip};
 use crate::brand::Brand;
 use crate::error::{Error, Problem, Result};
+use crate::html::escape;
 use crate::{dates, output};
 
 /// The sender and the brand's texts: what every message of a run shares.
@@ -200,21 +201,6 @@ fn html(subject: &str, text: &str) -> String {
         escape(subject),
         paragraphs.join("\n")
     )
-}
-
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// `mail/<report>.eml` beside the reports.

@@ -94,18 +94,8 @@ pub fn serve(
     let h = handreiking::load_content(&settings)?;
     let brand = settings.brand()?;
     settings.engine(&brand)?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| handreiking::Error::Usage(format!("cannot start the web server: {e}")))?;
-    runtime.block_on(async move {
-        let listener = tokio::net::TcpListener::bind(("127.0.0.1", options.port)).await.map_err(|e| {
-            handreiking::Error::Usage(format!(
-                "cannot listen on 127.0.0.1:{}: {e}; choose another port with --port N (0: any free port)",
-                options.port
-            ))
-        })?;
-        let addr = listener.local_addr().map_err(|e| handreiking::Error::Usage(e.to_string()))?;
+    runtime()?.block_on(async move {
+        let (listener, addr) = listen_locally(options.port).await?;
         let tmp = std::env::temp_dir();
         root::remove_stale(&tmp);
         let root = root::Root::create(&tmp).map_err(|source| handreiking::Error::Io {
@@ -167,6 +157,27 @@ fn router(app: Arc<App>) -> Router {
         .fallback(page::not_found)
         .layer(middleware::from_fn_with_state(app.clone(), guard))
         .with_state(app)
+}
+
+/// The web server's runtime (the web app's, and the live meeting's).
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, handreiking::Error> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| handreiking::Error::Usage(format!("cannot start the web server: {e}")))
+}
+
+/// A listener on 127.0.0.1 (`port` 0: any free one), and its address.
+pub(crate) async fn listen_locally(
+    port: u16,
+) -> Result<(tokio::net::TcpListener, SocketAddr), handreiking::Error> {
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await.map_err(|e| {
+        handreiking::Error::Usage(format!(
+            "cannot listen on 127.0.0.1:{port}: {e}; choose another port with --port N (0: any free port)"
+        ))
+    })?;
+    let addr = listener.local_addr().map_err(|e| handreiking::Error::Usage(e.to_string()))?;
+    Ok((listener, addr))
 }
 
 /// Only requests for this address, and posts from its own pages: a page on

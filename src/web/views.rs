@@ -54,7 +54,7 @@ impl Views {
         let template = self.env.get_template(name).expect("the page templates exist");
         Html(template.render(minijinja::value::Serde(&context)).unwrap_or_else(|e| {
             // A template mistake is ours: say so plainly rather than show a blank page.
-            format!("<!doctype html><html lang=\"nl\"><title>Fout</title><p>Deze pagina kon niet worden gemaakt: {}</p></html>", escape(&e.to_string()))
+            format!("<!doctype html><html lang=\"nl\"><title>Fout</title><p>Deze pagina kon niet worden gemaakt: {}</p></html>", handreiking::html::escape(&e.to_string()))
         }))
     }
 
@@ -81,8 +81,4 @@ impl Views {
             serde_json::json!({ "frame": frame, "board": board, "title": title, "text": text, "link_href": link.map(|l| l.0), "link_text": link.map(|l| l.1) }),
         )
     }
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }

@@ -144,7 +144,7 @@ impl Workshop {
             .iter()
             .filter_map(|w| count.get(w.id.as_str()).map(|&n| (w.id.clone(), w.titel.clone(), n)))
             .collect();
-        ranked.sort_by(|a, b| b.2.cmp(&a.2));
+        ranked.sort_by_key(|w| std::cmp::Reverse(w.2));
         ranked
     }
 

@@ -3,6 +3,7 @@
 //! every value escaped.
 
 use handreiking::content::{Antwoord, Block, Inline};
+use handreiking::html::escape;
 use handreiking::resolve::Report;
 use serde_json::{Value, json};
 
@@ -128,22 +129,6 @@ fn inlines(inlines: &[Inline]) -> String {
         }
     }
     html
-}
-
-/// Text for HTML: the five characters that could end a text or an attribute.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

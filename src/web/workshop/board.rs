@@ -62,7 +62,7 @@ fn stand_view(w: &Workshop) -> handreiking::Result<Value> {
     let mut view = json!({ "joined": joined, "finished": finished, "shown": meta.shown });
     if meta.shown {
         let (group, participants) = w.group()?;
-        let percent = |n: usize, of: usize| if of == 0 { 0 } else { (n * 100 + of / 2) / of };
+        let percent = |n: usize, of: usize| (n * 100 + of / 2).checked_div(of).unwrap_or(0);
         view["reflecties"] = group
             .reflecties
             .iter()
@@ -91,7 +91,7 @@ fn stand_view(w: &Workshop) -> handreiking::Result<Value> {
 
 /// The room's part of the board alone, for the board's script to swap in.
 pub async fn stand(State(meeting): State<Arc<Meeting>>) -> Response {
-    match on(&meeting, Frame::Board, |w| stand_view(w)).await {
+    match on(&meeting, Frame::Board, stand_view).await {
         Err(page) => page,
         Ok(view) => meeting.views.page("bord-stand.html", view).into_response(),
     }

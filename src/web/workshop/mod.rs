@@ -129,18 +129,8 @@ pub fn serve(
     settings.engine(&workshop.brand)?;
     let reports = workshop.dir.join(handreiking::workshop::REPORTS);
     let venue = options.venue.as_deref().map(venue::parse).transpose().map_err(handreiking::Error::Usage)?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| handreiking::Error::Usage(format!("cannot start the web server: {e}")))?;
-    runtime.block_on(async move {
-        let listener = tokio::net::TcpListener::bind(("127.0.0.1", options.port)).await.map_err(|e| {
-            handreiking::Error::Usage(format!(
-                "cannot listen on 127.0.0.1:{}: {e}; choose another port with --port N (0: any free port)",
-                options.port
-            ))
-        })?;
-        let facilitator = listener.local_addr().map_err(|e| handreiking::Error::Usage(e.to_string()))?;
+    super::runtime()?.block_on(async move {
+        let (listener, facilitator) = super::listen_locally(options.port).await?;
         let (changed, _) = tokio::sync::watch::channel(0);
         let folder = workshop.dir.clone();
         let meeting = Arc::new(Meeting {
