@@ -16,14 +16,7 @@ use common::{Pdf, pdfs, run, run_ok, scratch, squash};
 
 /// The question ids on reflection page `n`, as the page's radio buttons name them.
 fn questions_on(phone: &mut Phone, n: usize) -> Vec<String> {
-    let page = phone.get(&format!("/vraag/{n}")).text();
-    let mut ids: Vec<String> = page
-        .split("type=\"radio\" name=\"")
-        .skip(1)
-        .map(|rest| rest[..rest.find('"').unwrap()].to_string())
-        .collect();
-    ids.dedup();
-    ids
+    common::meeting::radio_names(&phone.get(&format!("/vraag/{n}")).text())
 }
 
 /// Answers every page with `pick(question index)`; the answers given, by question id.

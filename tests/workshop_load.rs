@@ -136,12 +136,7 @@ fn two_hundred_phones_answer_and_fifty_ask_for_their_pdf_at_once() {
                     assert_eq!(page.status, 200, "participant {i} page {n}");
                     let page = page.text();
                     let csrf = hidden(&page, "csrf");
-                    let mut ids: Vec<String> = page
-                        .split("type=\"radio\" name=\"")
-                        .skip(1)
-                        .map(|rest| rest[..rest.find('"').unwrap()].to_string())
-                        .collect();
-                    ids.dedup();
+                    let ids = common::meeting::radio_names(&page);
                     let letter = if (i + n) % 3 == 0 { "B" } else { "A" };
                     let mut form: Vec<(&str, &str)> = vec![("csrf", &csrf)];
                     form.extend(ids.iter().map(|id| (id.as_str(), letter)));

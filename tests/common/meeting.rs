@@ -179,3 +179,14 @@ pub fn hidden(page: &str, name: &str) -> String {
     let rest = &page[at + needle.len()..];
     rest[..rest.find('"').unwrap()].to_string()
 }
+
+/// The question ids a reflection page asks, as its radio buttons name them.
+pub fn radio_names(page: &str) -> Vec<String> {
+    let mut ids: Vec<String> = page
+        .split("type=\"radio\" name=\"")
+        .skip(1)
+        .map(|rest| rest[..rest.find('"').unwrap()].to_string())
+        .collect();
+    ids.dedup();
+    ids
+}
