@@ -12,8 +12,9 @@ use clap::{Args, Parser, Subcommand};
     long_about = None
 )]
 pub struct Cli {
+    /// Without one, started with no terminal (from the menu): `app`; on a terminal: this help.
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
 }
 
 #[derive(Subcommand)]
@@ -44,6 +45,13 @@ pub enum Command {
     Serve(ServeArgs),
     /// A live user meeting: participants answer on their phones and get their own advice at once; the room sees the group.
     Workshop(WorkshopArgs),
+    /// The web app as a desktop program: opens the browser, stops with "Afsluiten" or once its pages are closed.
+    App(AppArgs),
+    /// Write the completions of a shell (bash, zsh, fish, …) to standard output.
+    Completions(CompletionsArgs),
+    /// Write the manual pages (man, section 1) into DIR (for packages).
+    #[command(hide = true)]
+    Manual(ManualArgs),
     /// Renders the jobs `report` sends on standard input (started by `report`, not by hand).
     #[command(name = "render-process", hide = true)]
     RenderProcess,
@@ -174,6 +182,13 @@ pub struct MailArgs {
     /// Mail rows that share an address with other rows (otherwise they are listed and skipped).
     #[arg(long)]
     pub allow_shared_address: bool,
+    /// Also mail respondents who were sent an earlier version of their report (made again, a follow-up).
+    #[arg(long)]
+    pub send_newer: bool,
+    /// Keep the send log (mail-log.jsonl) in DIR instead of beside the reports; the web app's is
+    /// ~/.local/share/handreiking/verzonden.
+    #[arg(long, value_name = "DIR")]
+    pub send_log: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -262,13 +277,47 @@ pub struct ServeArgs {
     #[arg(long)]
     pub open: bool,
     /// The largest upload, in megabytes (all files of one upload together).
-    #[arg(long, value_name = "MB", default_value_t = 100)]
+    #[arg(long, value_name = "MB", default_value_t = MAX_UPLOAD_MB)]
     pub max_upload: usize,
     /// Hours without use after which a session's files are deleted.
-    #[arg(long, value_name = "HOURS", default_value_t = 4)]
+    #[arg(long, value_name = "HOURS", default_value_t = KEEP_HOURS)]
     pub keep_hours: u64,
+    /// The folder of the send log, which keeps a report from being mailed twice, across
+    /// sessions and with `mail --send-log` (default: ~/.local/share/handreiking/verzonden).
+    #[arg(long, value_name = "DIR")]
+    pub send_log: Option<PathBuf>,
     #[command(flatten)]
     pub sources: Sources,
+}
+
+/// The web app's defaults (`serve`'s flags; `app` has no flags for them).
+pub const MAX_UPLOAD_MB: usize = 100;
+pub const KEEP_HOURS: u64 = 4;
+pub const APP_PORT: u16 = 8765;
+
+#[derive(Args, Default)]
+pub struct AppArgs {
+    /// The port on 127.0.0.1 (when it is taken: any free port).
+    #[arg(long, value_name = "N", default_value_t = APP_PORT)]
+    pub port: u16,
+    /// Do not open a browser (say the address on standard error only).
+    #[arg(long)]
+    pub no_browser: bool,
+    #[command(flatten)]
+    pub sources: Sources,
+}
+
+#[derive(Args)]
+pub struct CompletionsArgs {
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Args)]
+pub struct ManualArgs {
+    /// The folder to write handreiking.1 and a page per command into.
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
 }
 
 /// How to read answer sheets: shared by report, check, group and mapping.

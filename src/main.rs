@@ -6,6 +6,7 @@ mod commands;
 mod messages;
 mod web;
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -14,14 +15,24 @@ use cli::{Cli, Command};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // No command: started from the menu (no terminal) it is the desktop program;
+    // typed on a terminal, the help says what there is.
+    let command = match cli.command {
+        Some(command) => command,
+        None if std::io::stdin().is_terminal() => {
+            let _ = <Cli as clap::CommandFactory>::command().print_help();
+            return ExitCode::from(commands::EXIT_USAGE);
+        }
+        None => Command::App(cli::AppArgs { port: cli::APP_PORT, ..Default::default() }),
+    };
     // A child process is stopped by its parent, which says what happened.
-    let child = matches!(cli.command, Command::RenderProcess | Command::ReadProcess);
+    let child = matches!(command, Command::RenderProcess | Command::ReadProcess);
     // Every answer sheet is read by a reader process under limits, so that no
     // file, however built, takes this program (or the web app) down with it.
     if !child && let Ok(program) = std::env::current_exe() {
         handreiking::answers::isolate_with(program);
     }
-    let mailing = matches!(cli.command, Command::Mail(_));
+    let mailing = matches!(command, Command::Mail(_));
     // Finished files stay; the ones being written are removed, never left half-written.
     let _ = ctrlc::set_handler(move || {
         // Writes are held first, so that no manifest appears while the render processes stop.
@@ -35,7 +46,7 @@ fn main() -> ExitCode {
         }
         std::process::exit(commands::EXIT_INTERRUPTED);
     });
-    let outcome = match cli.command {
+    let outcome = match command {
         Command::Blank(args) => commands::handout::blank(args),
         Command::Form(args) => commands::handout::form(args),
         Command::Cards(args) => commands::handout::cards(args),
@@ -49,6 +60,9 @@ fn main() -> ExitCode {
         Command::CheckContent(args) => commands::check_content::run(args),
         Command::Serve(args) => commands::serve::run(args),
         Command::Workshop(args) => commands::workshop::run(args),
+        Command::App(args) => commands::serve::app(args),
+        Command::Completions(args) => commands::manual::completions(args),
+        Command::Manual(args) => commands::manual::manual(args),
         Command::RenderProcess => commands::processes::render(),
         Command::ReadProcess => commands::processes::read(),
     };

@@ -1,6 +1,6 @@
 //! The blank handreiking, read back from the PDF the real binary writes.
 
-mod common;
+use crate::common;
 
 use std::collections::HashSet;
 use std::path::PathBuf;

@@ -6,7 +6,7 @@
 //!   test fails and says so), and no link in it, or in the README, is broken:
 //!   every relative link reaches a file, every `#anchor` an element with that id.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -63,7 +63,7 @@ fn every_command_has_a_reference_page_with_its_real_help() {
     }
     assert!(
         drifted.is_empty(),
-        "the help in these pages is not the program's (rewrite them with HANDREIKING_BLESS=1 cargo test --test book, \
+        "the help in these pages is not the program's (rewrite them with HANDREIKING_BLESS=1 cargo test --test tests book::, \
          and read the diff): {drifted:?}"
     );
     // And no page for a command that is gone.

@@ -1,6 +1,6 @@
 //! Brand files: two organisations, two looks; every mistake named with its line.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

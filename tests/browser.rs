@@ -7,7 +7,7 @@
 //! Needs `chromium` and `chromium-driver` (Debian) and axe-core (npm): `.ci/run`
 //! installs them. Without them this test fails and says what is missing.
 
-mod common;
+use crate::common;
 
 use common::browser::{Look, heading, open, press};
 use common::server::unzip;

@@ -2,7 +2,7 @@
 //! sent to the terminal) and of the e-mail addresses `mail` will skip, on the
 //! command line and on the web app's check page.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

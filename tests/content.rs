@@ -1,7 +1,7 @@
 //! The content folder: complete against the source text, and every mistake an
 //! editor can make is reported with its file and line.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

@@ -9,7 +9,7 @@
 //! earlier rows; rows 7 and 8 fit one earlier row; row 9 has the name and
 //! organisation of earlier row 9 but another e-mail address.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

@@ -2,7 +2,7 @@
 //! reports, with at most a short mapping file; and when the tool cannot decide,
 //! `check` says what to write.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

@@ -1,6 +1,6 @@
 //! Workshop material: the answer form, the werkvorm cards and the group report.
 
-mod common;
+use crate::common;
 
 use common::{Pdf, run_ok, scratch, squash};
 use handreiking::content::{Letter, markdown};

@@ -2,7 +2,7 @@
 //! literally; every bad file gets an error, never a panic, a hang or a broken PDF;
 //! the same input gives the same bytes.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Command;

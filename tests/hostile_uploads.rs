@@ -2,7 +2,7 @@
 //! read it: the page says the file could not be read, and the server and every
 //! other session go on.
 
-mod common;
+use crate::common;
 
 #[path = "hostile/bombs.rs"]
 mod bombs;

@@ -3,7 +3,7 @@
 //! wrong: never an abort, an out-of-memory kill or a hang. Each runs under
 //! `prlimit --as` and `timeout`, as the guide promises (docs/src/sheets/files-from-anyone.md).
 
-mod common;
+use crate::common;
 
 #[path = "hostile/bombs.rs"]
 mod bombs;

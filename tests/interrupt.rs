@@ -1,7 +1,7 @@
 //! Ctrl-C or SIGTERM in the middle of a batch: the reports written are whole,
 //! the one being written is removed, nothing half-written stays behind.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::time::{Duration, Instant};

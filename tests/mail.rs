@@ -2,9 +2,7 @@
 //! to an SMTP server on loopback that the test starts and stops. Every report
 //! goes to its own respondent once, whatever happens in between.
 
-mod common;
-#[path = "common/smtp_sink.rs"]
-mod smtp_sink;
+use crate::common;
 // Two runs at once, re-runs after `report`, old send logs.
 #[path = "mail/twice.rs"]
 mod twice;
@@ -16,8 +14,8 @@ use std::sync::OnceLock;
 
 use mail_parser::{Message, MessageParser, MimeHeaders};
 
+use common::smtp_sink::{self, Fault, Sink};
 use common::{bin, run, scratch};
-use smtp_sink::{Fault, Sink};
 
 const PASSWORD: &str = "zeer-geheim-7319-wachtwoord";
 const SENDER: &str = "marian@verbinding-en-co.example";

@@ -3,7 +3,7 @@
 //! `.ci/run`). Without the `pdfua` command this test fails: skipping it would hide a
 //! regression (a table without header cells, say) exactly where CI should catch it.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -1,7 +1,7 @@
 //! Render processes: a batch split over processes that are replaced every few
 //! reports gives the same reports as one process.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::io::Write;

@@ -1,7 +1,7 @@
 //! Answer sheets in, advice reports out: the real binary on fixtures in every
 //! shape real files come in, with the reports read back.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

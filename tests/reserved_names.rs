@@ -2,7 +2,7 @@
 //! report, the manifest, the mail folder and log, the handouts, the zip): a
 //! respondent named like one gets a suffix, and every file keeps its own content.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

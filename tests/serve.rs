@@ -1,7 +1,7 @@
 //! `handreiking serve` over HTTP: the real server on a free port of 127.0.0.1,
 //! driven as a browser would (uploads, forms, downloads), its output read back.
 
-mod common;
+use crate::common;
 // The crate root would look for tests/earlier.rs (the command line's follow-up tests).
 #[path = "serve/earlier.rs"]
 mod earlier;

@@ -2,7 +2,7 @@
 //! rows it has. One test only in this file, because it reads the peak memory
 //! of this process's children.
 
-mod common;
+use crate::common;
 
 use std::io::Write;
 

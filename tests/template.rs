@@ -2,7 +2,7 @@
 //! answer forms into, read back as Excel would show it; and typed-in forms
 //! (simulated with the library) becoming the right reports.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::io::Read;

@@ -4,7 +4,7 @@
 //! message that says what they are. The files come from
 //! `examples/exports/make-workbooks.sh` (examples/exports/ and tests/fixtures/sheets/).
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Output, Stdio};

@@ -6,7 +6,7 @@
 //! `group` and `--earlier`; closing and deleting do what they say; the venue
 //! serves nothing of the facilitator's.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::Path;

@@ -7,7 +7,7 @@
 //!
 //! Needs `chromium`, `chromium-driver` and axe-core, as `.ci/run` installs them.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -9,9 +9,9 @@
 //! time: speed is measured here, not judged.
 //!
 //! `HANDREIKING_LOAD_PARTICIPANTS` and `HANDREIKING_LOAD_PDFS` change the counts.
-//! The README's figures: `cargo test --release --test workshop_load -- --nocapture`.
+//! The README's figures: `cargo test --release --test tests workshop_load:: -- --nocapture`.
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};

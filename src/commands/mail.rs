@@ -14,6 +14,9 @@ pub fn run(args: MailArgs) -> Outcome {
         brand: args.brand,
         allow_shared_address: args.allow_shared_address,
         dry_run: args.dry_run,
+        log_dir: args.send_log,
+        sender: None,
+        send_newer: args.send_newer,
     };
     let plan = handreiking::mail::plan(&args.dir, &options).map_err(fail)?;
     let unmailed = match server {

@@ -8,6 +8,7 @@ pub mod group;
 pub mod handout;
 pub mod init;
 pub mod mail;
+pub mod manual;
 pub mod mapping;
 pub mod processes;
 pub mod report;

@@ -143,6 +143,40 @@ impl Letter {
     }
 }
 
+/// One real mail of a plan as it will go out, for a page to show before anything is sent.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Preview {
+    pub from: String,
+    pub reply_to: Option<String>,
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+    /// The attachment's file name and size in bytes.
+    pub attachment: String,
+    pub bytes: u64,
+}
+
+impl Plan {
+    /// The first mail that would go out (None: none would).
+    pub fn preview(&self) -> Option<Result<Preview>> {
+        let item = self.ready().next()?;
+        let report = item.report_name().unwrap_or_default();
+        Some(self.letter.texts(item, &report).map(|(subject, text)| {
+            let to = item.to.as_ref().map(|to| to.to_string()).unwrap_or_default();
+            let name = item.respondent.trim();
+            Preview {
+                from: self.letter.from.to_string(),
+                reply_to: self.letter.reply_to.as_ref().map(|r| r.to_string()),
+                to: if name.is_empty() { to } else { format!("{name} <{to}>") },
+                subject,
+                text,
+                bytes: item.report.as_ref().and_then(|p| std::fs::metadata(p).ok()).map_or(0, |m| m.len()),
+                attachment: report,
+            }
+        }))
+    }
+}
+
 impl Planned {
     /// The report's bytes, read again and checked against the manifest's
     /// sha256 just before they are attached.

@@ -15,10 +15,12 @@ mod log;
 mod send;
 mod server;
 
+pub use server::is_loopback;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-pub use draft::{Drafts, write_drafts};
+pub use draft::{Drafts, Preview, write_drafts};
 pub use send::{Password, Security, SendOptions, SendOutcome, SendResult, SmtpServer, send};
 
 use crate::brand::Brand;
@@ -42,14 +44,33 @@ pub struct MailOptions {
     /// Only look (`--dry-run`): no lock is taken, so nothing is written; the
     /// plan cannot be sent or written as drafts.
     pub dry_run: bool,
+    /// The folder of the send log and its lock; None: the reports' folder. The
+    /// web app keeps one for all its batches, which `mail --send-log` shares.
+    pub log_dir: Option<PathBuf>,
+    /// The sender for this run instead of the brand's `[afzender]`.
+    pub sender: Option<Sender>,
+    /// Rows whose respondent was sent an earlier version of their report (a
+    /// report made again, a follow-up) get this one too.
+    pub send_newer: bool,
+}
+
+/// A sender given for one run (typed on the web app's page), in place of the brand's.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Sender {
+    pub naam: String,
+    pub email: String,
+    /// Replies go here instead of to `email`.
+    pub antwoord_aan: Option<String>,
 }
 
 /// What goes to whom, row by row, before anything is written or sent.
 #[derive(Debug)]
 pub struct Plan {
     pub manifest: PathBuf,
-    /// The folder of the reports (and of the manifest, the log and `mail/`).
+    /// The folder of the reports (and of the manifest and `mail/`).
     pub dir: PathBuf,
+    /// The send log (`mail-log.jsonl`); its lock is beside it.
+    pub log: PathBuf,
     /// The brand file the texts and the sender come from; None: the embedded brand.
     pub brand: Option<PathBuf>,
     /// The sender, as the From line shows it.
@@ -248,11 +269,16 @@ pub fn plan(target: &Path, options: &MailOptions) -> Result<Plan> {
     let manifest = read_manifest(&manifest_path)?;
     let brand_path =
         options.brand.clone().or_else(|| manifest.brand.as_ref().map(|b| PathBuf::from(&b.file)));
-    let letter = load_letter(brand_path.as_deref())?;
+    let letter = load_letter(brand_path.as_deref(), options.sender.as_ref())?;
+    let log_dir = options.log_dir.clone().unwrap_or_else(|| dir.clone());
+    if options.log_dir.is_some() && !options.dry_run {
+        private_dir(&log_dir)?;
+    }
     // Taken before the log is read, so what this run plans from stays true
     // until its last message: a second run stops here instead.
-    let lock = if options.dry_run { None } else { Some(log::lock(&dir)?) };
-    let (log, notes) = log::SendLog::read(&dir.join(LOG))?;
+    let lock = if options.dry_run { None } else { Some(log::lock(&log_dir)?) };
+    let log_path = log_dir.join(LOG);
+    let (log, notes) = log::SendLog::read(&log_path)?;
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
 
     let mut items: Vec<Planned> = manifest
@@ -295,6 +321,7 @@ pub fn plan(target: &Path, options: &MailOptions) -> Result<Plan> {
             let check = &item.check;
             item.skip = match (check, &to, item.logged(&log)) {
                 (Check::NoReport, _, _) => Some(Skip::NoReport { status: row.status }),
+                (_, _, Some(Skip::Sent { same_report: false, .. })) if options.send_newer => None,
                 (_, _, Some(logged)) => Some(logged),
                 (_, Err(why), _) => Some(why.clone()),
                 (Check::Missing, _, _) => Some(Skip::ReportMissing),
@@ -329,6 +356,7 @@ pub fn plan(target: &Path, options: &MailOptions) -> Result<Plan> {
     Ok(Plan {
         manifest: manifest_path,
         dir,
+        log: log_path,
         brand: brand_path,
         sender: letter.from.to_string(),
         reply_to: letter.reply_to.as_ref().map(|r| r.to_string()),
@@ -339,19 +367,67 @@ pub fn plan(target: &Path, options: &MailOptions) -> Result<Plan> {
     })
 }
 
+/// The web app's send log: one folder for all its batches, in the user's data
+/// folder (`$XDG_DATA_HOME/handreiking/verzonden`, else `~/.local/share/…`).
+pub fn default_log_dir() -> PathBuf {
+    std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".local/share")))
+        .unwrap_or_else(std::env::temp_dir)
+        .join("handreiking")
+        .join("verzonden")
+}
+
+/// A folder of the send log's own: made for this account only (who was sent
+/// what is personal data).
+fn private_dir(dir: &Path) -> Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir).map_err(|source| Error::Io { action: "create folder", path: dir.to_owned(), source })
+}
+
 /// Checks that a brand can send mail (it has a sender's address), before
 /// `report --mail` writes anything.
 pub fn check_sender(brand: Option<&Path>) -> Result<()> {
-    load_letter(brand).map(drop)
+    load_letter(brand, None).map(drop)
 }
 
-fn load_letter(path: Option<&Path>) -> Result<draft::Letter> {
-    let brand = match path {
-        Some(path) => Brand::load(path)?,
-        None => Brand::default_brand(&crate::files::Files::default_templates())?,
+/// The sender as a brand file has it (`[afzender]`), for a page to start from.
+pub fn brand_sender(brand: Option<&Path>) -> Result<Sender> {
+    let brand = load_brand(brand)?;
+    Ok(Sender {
+        naam: [brand.afzender.naam.trim(), brand.organisatie.trim()]
+            .into_iter()
+            .find(|n| !n.is_empty())
+            .unwrap_or_default()
+            .to_string(),
+        email: brand.afzender.email.trim().to_string(),
+        antwoord_aan: brand.afzender.antwoord_aan.clone().filter(|a| !a.trim().is_empty()),
+    })
+}
+
+fn load_brand(path: Option<&Path>) -> Result<Brand> {
+    match path {
+        Some(path) => Brand::load(path),
+        None => Brand::default_brand(&crate::files::Files::default_templates()),
+    }
+}
+
+fn load_letter(path: Option<&Path>, sender: Option<&Sender>) -> Result<draft::Letter> {
+    let mut brand = load_brand(path)?;
+    let name = match (sender, path) {
+        (Some(_), _) => "the sender given for this run".to_string(),
+        (None, Some(p)) => p.display().to_string(),
+        (None, None) => "<embedded>/templates/brand.toml".into(),
     };
-    let name =
-        path.map(|p| p.display().to_string()).unwrap_or_else(|| "<embedded>/templates/brand.toml".into());
+    if let Some(sender) = sender {
+        brand.afzender.naam = sender.naam.clone();
+        brand.afzender.email = sender.email.clone();
+        brand.afzender.antwoord_aan = sender.antwoord_aan.clone();
+    }
     draft::Letter::new(brand, &name)
 }
 

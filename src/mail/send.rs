@@ -14,7 +14,7 @@ use lettre::transport::smtp::commands::{Data, Mail, Rcpt, Rset};
 use lettre::transport::smtp::extension::{ClientId, Extension, MailParameter};
 
 use super::log::{Entry, Event, SendLog};
-use super::{LOG, Plan, Planned, Skip, server};
+use super::{Plan, Planned, Skip, server};
 use crate::error::{Error, Result};
 
 /// How the connection to the server is protected.
@@ -144,7 +144,7 @@ pub fn send(
         (None, _) => None,
     };
     // Read again under the plan's lock (so it is what the plan saw), to append to.
-    let (mut log, _) = SendLog::read(&plan.dir.join(LOG))?;
+    let (mut log, _) = SendLog::read(&plan.log)?;
     let mut conn = connect(server, credentials.as_ref())?;
     let from = plan.letter.from.email.clone();
     let interval =

@@ -1,7 +1,7 @@
 //! Mail servers as users name them.
 
 /// Whether a host is this machine, without asking DNS: `localhost` and loopback addresses.
-pub(crate) fn is_loopback(host: &str) -> bool {
+pub fn is_loopback(host: &str) -> bool {
     let host = host.trim_start_matches('[').trim_end_matches(']');
     host.eq_ignore_ascii_case("localhost")
         || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())

@@ -113,7 +113,7 @@ pub fn mail_sent(
     server: &handreiking::mail::SmtpServer,
 ) -> usize {
     use handreiking::mail::SendResult;
-    let log = plan.dir.join(handreiking::mail::LOG);
+    let log = &plan.log;
     if let Some(why) = &outcome.stopped {
         err!(
             "error: stopped after {} of {} mail(s): {why}. {} mail(s) were not tried; run the same command \

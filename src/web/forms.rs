@@ -193,18 +193,9 @@ fn file_view(
 
 /// Why `handreiking mail` will skip a respondent's address, in Dutch.
 fn no_mail(why: &handreiking::mapping::address::Unmailable) -> String {
-    use handreiking::mapping::address::{Unmailable, Why};
+    use handreiking::mapping::address::Unmailable;
     let Unmailable::Invalid(invalid) = why else { return "geen e-mailadres".into() };
-    match &invalid.why {
-        Why::Several => "meer dan één adres, een naam bij het adres, een spatie of een regeleinde: \
-                         per rij hoort er precies één adres te staan"
-            .into(),
-        Why::MissingParts => "er ontbreekt een naam, een @ of een domein".into(),
-        Why::InvalidUser => "het deel vóór de @ is geen geldig adres".into(),
-        Why::InvalidDomain => "het domein na de @ is niet geldig".into(),
-        Why::NotOne => "dit is niet geschreven als één e-mailadres".into(),
-        Why::NoDot(domain) => format!("het domein “{domain}” heeft geen punt (zoals voorbeeld.nl)"),
-    }
+    super::mail::address_reason(&invalid.why)
 }
 
 fn field_label(field: Field) -> &'static str {

@@ -9,8 +9,11 @@
 //! deleted when the session ends or the app stops (or, after a crash, when it
 //! starts again).
 
+pub mod desktop;
+mod download;
 mod earlier;
 mod forms;
+mod mail;
 mod page;
 mod pages;
 mod root;
@@ -42,6 +45,10 @@ pub struct ServeOptions {
     pub keep_minutes: u64,
     /// Render processes, as `report` uses them.
     pub processes: Option<handreiking::batch::processes::Processes>,
+    /// The folder of the send log, for every batch of every session.
+    pub send_log: PathBuf,
+    /// Started as a desktop program: stop once no page of it has been open for this long.
+    pub stop_when_gone: Option<std::time::Duration>,
 }
 
 /// What every handler shares.
@@ -52,6 +59,8 @@ pub struct App {
     pub views: views::Views,
     /// The address it listens on, for the Host and Origin checks.
     pub addr: SocketAddr,
+    /// Whether any page of it is open, for a desktop program to stop by itself.
+    pub lifetime: desktop::Lifetime,
 }
 
 impl App {
@@ -106,12 +115,16 @@ pub fn serve(
         let _ = ROOT.set(root.path.clone());
         let app = Arc::new(App {
             sessions: Sessions::new(root.path.clone()),
-            views: views::Views::new(h),
+            views: views::Views::new(h).with_quit(),
             settings,
             options,
             addr,
+            lifetime: desktop::Lifetime::default(),
         });
         tokio::spawn(session::reap(app.clone()));
+        if let Some(gone_for) = app.options.stop_when_gone {
+            tokio::spawn(desktop::watch(app.clone(), gone_for));
+        }
         let url = format!("http://{addr}/");
         started(&url);
         // From here on every file the app and its render processes make (uploads,
@@ -136,6 +149,8 @@ fn router(app: Arc<App>) -> Router {
         .route("/", get(pages::start))
         .route("/stijl.css", get(pages::stylesheet))
         .route("/app.js", get(pages::script))
+        .route("/leeft", get(desktop::alive))
+        .route("/afsluiten", post(desktop::quit))
         .route("/s/{id}/", get(pages::choose))
         .route("/s/{id}/bestanden", post(pages::upload).layer(DefaultBodyLimit::disable()))
         .route("/s/{id}/bestand/{n}/weg", post(pages::remove_file))
@@ -153,6 +168,15 @@ fn router(app: Arc<App>) -> Router {
         .route("/s/{id}/stoppen", post(run::stop))
         .route("/s/{id}/rapporten.zip", get(run::download_zip))
         .route("/s/{id}/bestand/{name}", get(run::download_one))
+        .route("/s/{id}/versturen", get(mail::page))
+        .route("/s/{id}/versturen/afzender", post(mail::save_sender))
+        .route("/s/{id}/versturen/concepten.zip", post(mail::drafts))
+        .route("/s/{id}/versturen/controleren", post(mail::confirm))
+        .route("/s/{id}/versturen/starten", post(mail::start))
+        .route("/s/{id}/versturen/voortgang", get(mail::progress_page))
+        .route("/s/{id}/versturen/stroom", get(mail::progress_events))
+        .route("/s/{id}/versturen/stoppen", post(mail::stop))
+        .route("/s/{id}/versturen/opnieuw", post(mail::again))
         .route("/s/{id}/wissen", post(pages::end_session))
         .fallback(page::not_found)
         .layer(middleware::from_fn_with_state(app.clone(), guard))
@@ -183,6 +207,7 @@ pub(crate) async fn listen_locally(
 /// Only requests for this address, and posts from its own pages: a page on
 /// another site (or a DNS name rebound to 127.0.0.1) cannot drive the app.
 async fn guard(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
+    app.lifetime.touch();
     let port = app.addr.port();
     let hosts = [format!("127.0.0.1:{port}"), format!("localhost:{port}")];
     checked(&hosts, &app.views, request, next).await

@@ -54,6 +54,7 @@ pub fn frame(app: &App, session: &Session, step: u8, title: &str) -> serde_json:
         "step": step,
         "title": title,
         "has_files": !session.sheets.is_empty(),
+        "has_reports": session.batch.as_ref().is_some_and(|b| !b.running()),
         "keep_hours": (app.options.keep_minutes as f64 / 60.0).ceil() as u64,
     })
 }

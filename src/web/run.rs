@@ -3,19 +3,19 @@
 //! results as one zip or file by file, also when the batch stopped halfway.
 
 use std::convert::Infallible;
-use std::io::Write;
 use std::path::Path as FsPath;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use axum::extract::{Path, State};
-use axum::http::{StatusCode, header};
+use axum::http::header;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde_json::json;
 
 use super::App;
-use super::page::{Found, blocking, disposition, frame, gone, not_found, percent, with};
+use super::download::Entry;
+use super::page::{Found, disposition, frame, gone, not_found, percent, with};
 use super::session::{BatchRun, Chosen, Finished};
 
 #[derive(serde::Deserialize, Default)]
@@ -45,26 +45,17 @@ pub async fn start(
         let out = session.reports_dir();
         // A new batch replaces the last one's files.
         let _ = std::fs::remove_dir_all(&out);
+        // What the mail page showed was about the last batch's reports.
+        session.mail = None;
+        session.pending = None;
         let cancel = Arc::new(AtomicBool::new(false));
-        let run = Arc::new(BatchRun::new(cancel.clone()));
+        let run = Arc::new(BatchRun::new(cancel.clone(), "Antwoorden lezen…"));
         session.batch = Some(run.clone());
         let (chosen, dir) = (session.chosen(), session.dir.clone());
         let app = app.clone();
         tokio::task::spawn_blocking(move || {
             let finished = make_all(&app, &chosen, &out, &extras, cancel, &run);
-            let ended = {
-                let mut done = run.finished.lock().unwrap();
-                *done = Some(finished);
-                run.ended.load(Ordering::Relaxed)
-            };
-            run.done.notify_all();
-            run.progress.send_modify(|p| {
-                p.bezig = false;
-                p.status = "Klaar".into();
-            });
-            // After the last write: ending the session either found the batch
-            // finished (and deletes the folder itself) or is found here.
-            if ended {
+            if run.finish(finished) {
                 let _ = std::fs::remove_dir_all(&dir);
             }
         });
@@ -207,7 +198,12 @@ pub async fn progress_events(State(app): State<Arc<App>>, Found { session: share
     let Some(batch) = shared.lock().unwrap().batch.clone() else {
         return not_found(State(app)).await;
     };
-    let receiver = batch.progress.subscribe();
+    stream(batch.progress.subscribe())
+}
+
+/// Server-sent events for a page that follows a [`super::session::Run`]: `voortgang` with
+/// the progress as JSON whenever it changes, then `klaar` once it is done.
+pub(super) fn stream(receiver: tokio::sync::watch::Receiver<super::session::Progress>) -> Response {
     let events =
         futures_util::stream::unfold((receiver, true, false), |(mut receiver, first, ended)| async move {
             if ended {
@@ -229,28 +225,25 @@ pub async fn progress_events(State(app): State<Arc<App>>, Found { session: share
     Sse::new(events).keep_alive(KeepAlive::default()).into_response()
 }
 
-/// Everything the batch made, as one zip: reports, manifest.json and the extras.
-pub async fn download_zip(State(app): State<Arc<App>>, Found { session: shared, .. }: Found) -> Response {
-    let (dir, shown) = {
+/// Everything the batch made, as one zip: reports, manifest.json and the
+/// extras, streamed from the files (the drafts' folder `mail/` has its own zip).
+pub async fn download_zip(Found { session: shared, .. }: Found) -> Response {
+    let entries = {
         let session = shared.lock().unwrap();
-        let manifest =
-            std::fs::read_to_string(session.reports_dir().join(handreiking::output::MANIFEST)).ok();
-        (session.reports_dir(), manifest.map(|m| session.shown_in_json(&m)))
+        let dir = session.reports_dir();
+        finished_files(&dir)
+            .into_iter()
+            .map(|name| match name.as_str() {
+                // The manifest names the stored files: the download shows the user's names.
+                handreiking::output::MANIFEST => match std::fs::read_to_string(dir.join(&name)) {
+                    Ok(text) => Entry::Text { text: session.shown_in_json(&text), name },
+                    Err(_) => Entry::File { path: dir.join(&name), name },
+                },
+                _ => Entry::File { path: dir.join(&name), name },
+            })
+            .collect()
     };
-    match blocking(move || zip(&dir, shown.as_deref())).await {
-        Ok(Ok(bytes)) => (
-            [
-                (header::CONTENT_TYPE, "application/zip".to_string()),
-                (header::CONTENT_DISPOSITION, disposition("attachment", handreiking::output::ZIP)),
-            ],
-            bytes,
-        )
-            .into_response(),
-        Ok(Err(e)) | Err(e) => {
-            (StatusCode::INTERNAL_SERVER_ERROR, app.views.message("De zip kon niet worden gemaakt", &e, None))
-                .into_response()
-        }
-    }
+    super::download::zip(handreiking::output::ZIP, entries)
 }
 
 /// The finished files of `dir` (not the ones being written), sorted.
@@ -265,24 +258,6 @@ fn finished_files(dir: &FsPath) -> Vec<String> {
         .collect();
     names.sort();
     names
-}
-
-fn zip(dir: &FsPath, manifest: Option<&str>) -> Result<Vec<u8>, String> {
-    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    // PDFs are compressed already.
-    let stored = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
-    let deflated =
-        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
-    let failed = |e: &dyn std::fmt::Display| format!("{e}");
-    for name in finished_files(dir) {
-        let (bytes, options) = match (name.as_str(), manifest) {
-            (handreiking::output::MANIFEST, Some(shown)) => (shown.as_bytes().to_vec(), deflated),
-            _ => (std::fs::read(dir.join(&name)).map_err(|e| failed(&e))?, stored),
-        };
-        zip.start_file(name.as_str(), options).map_err(|e| failed(&e))?;
-        zip.write_all(&bytes).map_err(|e| failed(&e))?;
-    }
-    Ok(zip.finish().map_err(|e| failed(&e))?.into_inner())
 }
 
 /// One file the batch made, by its name (only names in the folder are served).

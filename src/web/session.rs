@@ -54,6 +54,12 @@ pub struct Session {
     /// current files and mapping.
     pub preview: Option<Ready>,
     pub batch: Option<Arc<BatchRun>>,
+    /// The sender and options chosen on the mail page, for this session.
+    pub choices: super::mail::Choices,
+    /// A send started from the mail page, and the server details waiting for
+    /// their confirmation (the password only ever in memory).
+    pub mail: Option<Arc<MailRun>>,
+    pub pending: Option<super::mail::Pending>,
     /// Ended (or pushed out): a request that found it before must store nothing.
     pub ended: bool,
     last_seen: Instant,
@@ -129,8 +135,9 @@ impl Session {
         }
     }
 
+    /// A batch or a send run is busy (the session's files stay as they are).
     pub fn running(&self) -> bool {
-        self.batch.as_ref().is_some_and(|b| b.running())
+        self.batch.as_ref().is_some_and(|b| b.running()) || self.mail.as_ref().is_some_and(|m| m.running())
     }
 
     /// Nothing in it to lose: no file, no mapping, no batch.
@@ -210,6 +217,9 @@ impl Sessions {
             match_column: None,
             preview: None,
             batch: None,
+            choices: Default::default(),
+            mail: None,
+            pending: None,
             ended: false,
             last_seen: Instant::now(),
             uploads: 0,
@@ -230,18 +240,29 @@ impl Sessions {
     /// folder itself once it has, so nothing writes there after it is gone.
     pub fn end(&self, id: &str) -> bool {
         let Some(session) = self.all.lock().unwrap().remove(id) else { return true };
-        let (dir, batch) = {
+        let (dir, batch, mail) = {
             let mut session = session.lock().unwrap();
             session.ended = true;
-            (session.dir.clone(), session.batch.clone())
+            session.pending = None;
+            (session.dir.clone(), session.batch.clone(), session.mail.clone())
         };
         if let Some(batch) = batch
             && !batch.end(STOP_WAIT)
         {
             return false;
         }
+        if let Some(mail) = mail
+            && !mail.end(STOP_WAIT)
+        {
+            return false;
+        }
         let _ = std::fs::remove_dir_all(&dir);
         true
+    }
+
+    /// A batch or a send run is busy in some session.
+    pub fn busy(&self) -> bool {
+        self.all.lock().unwrap().values().any(|s| s.lock().unwrap().running())
     }
 
     /// Sessions unused for longer than `idle`, with no batch running.
@@ -322,14 +343,21 @@ pub struct Progress {
 }
 
 /// A batch started from the page.
-pub struct BatchRun {
+pub type BatchRun = Run<Finished>;
+
+/// Mail being sent from the page; `F` is what a finished run leaves.
+pub type MailRun = Run<super::mail::Sent>;
+
+/// Work started from a page that goes on in the background (a batch, a send
+/// run), with its progress for the page and a Stop button.
+pub struct Run<F> {
     pub(super) cancel: Arc<AtomicBool>,
     /// Its session ended: the batch deletes the session's folder when it is
     /// done. Read and set under the `finished` lock, so exactly one of ending
     /// and finishing comes first.
     pub(super) ended: AtomicBool,
     pub(super) progress: tokio::sync::watch::Sender<Progress>,
-    pub(super) finished: Mutex<Option<Finished>>,
+    pub(super) finished: Mutex<Option<F>>,
     /// Signalled when `finished` is set.
     pub(super) done: Condvar,
 }
@@ -341,16 +369,12 @@ pub struct Finished {
     pub(super) extras: Vec<(&'static str, String)>,
 }
 
-impl BatchRun {
-    /// A batch that has just started reading.
-    pub fn new(cancel: Arc<AtomicBool>) -> BatchRun {
-        let (progress, _) = tokio::sync::watch::channel(Progress {
-            klaar: 0,
-            totaal: 0,
-            status: "Antwoorden lezen…".into(),
-            bezig: true,
-        });
-        BatchRun {
+impl<F> Run<F> {
+    /// Work that has just started, saying `status`.
+    pub fn new(cancel: Arc<AtomicBool>, status: &str) -> Run<F> {
+        let (progress, _) =
+            tokio::sync::watch::channel(Progress { klaar: 0, totaal: 0, status: status.into(), bezig: true });
+        Run {
             cancel,
             ended: AtomicBool::new(false),
             progress,
@@ -365,6 +389,23 @@ impl BatchRun {
 
     pub fn stop(&self) {
         self.cancel.store(true, Ordering::Relaxed);
+    }
+
+    /// The work is done: `finished` is what it left. True when its session
+    /// ended meanwhile: the caller then deletes the session's folder (after
+    /// the last write, so exactly one of ending and finishing removes it).
+    pub fn finish(&self, finished: F) -> bool {
+        let ended = {
+            let mut done = self.finished.lock().unwrap();
+            *done = Some(finished);
+            self.ended.load(Ordering::Relaxed)
+        };
+        self.done.notify_all();
+        self.progress.send_modify(|p| {
+            p.bezig = false;
+            p.status = "Klaar".into();
+        });
+        ended
     }
 
     /// Its session ends: stops the batch and waits (at most `wait`) until

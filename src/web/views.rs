@@ -14,6 +14,9 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("controleren.html", include_str!("assets/controleren.html")),
     ("rapporten.html", include_str!("assets/rapporten.html")),
     ("voortgang.html", include_str!("assets/voortgang.html")),
+    ("versturen.html", include_str!("assets/versturen.html")),
+    ("versturen-bevestigen.html", include_str!("assets/versturen-bevestigen.html")),
+    ("versturen-voortgang.html", include_str!("assets/versturen-voortgang.html")),
     ("bericht.html", include_str!("assets/bericht.html")),
     ("bord.html", include_str!("assets/bord.html")),
     ("bord-stand.html", include_str!("assets/bord-stand.html")),
@@ -22,6 +25,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("vraag.html", include_str!("assets/vraag.html")),
     ("advies.html", include_str!("assets/advies.html")),
     ("privacy.html", include_str!("assets/privacy.html")),
+    ("afsluiten.html", include_str!("assets/afsluiten.html")),
 ];
 
 /// Which pages a message is shown among: the web app's, the live meeting's
@@ -47,6 +51,13 @@ impl Views {
             env.add_template(name, source).expect("the embedded page templates are valid");
         }
         Views { env, h }
+    }
+
+    /// The web app's pages: with the "Afsluiten" button, and the connection
+    /// by which the app knows a page of it is open.
+    pub fn with_quit(mut self) -> Views {
+        self.env.add_global("quit", true);
+        self
     }
 
     /// A page from its template and context.

@@ -16,12 +16,22 @@ use super::server::Server;
 pub struct Driver {
     child: Child,
     url: String,
+    log: PathBuf,
 }
 
 impl Drop for Driver {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+impl Driver {
+    /// The end of chromedriver's log, for a test that fails to start a browser.
+    fn log_tail(&self) -> String {
+        let log = std::fs::read_to_string(&self.log).unwrap_or_default();
+        let lines: Vec<&str> = log.lines().collect();
+        lines[lines.len().saturating_sub(30)..].join("\n")
     }
 }
 
@@ -40,23 +50,45 @@ pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
+/// chromedriver, once it says it is ready (an open port alone is not: a session asked
+/// for too early was once refused).
 pub fn start_driver() -> Driver {
     let program = found("CHROMEDRIVER", "/usr/bin/chromedriver");
     let port = free_port();
+    let log = super::scratch(&format!("chromedriver-{port}")).join("chromedriver.log");
     let child = Command::new(program)
-        .args([format!("--port={port}"), "--allowed-ips=127.0.0.1".into()])
+        .args([
+            format!("--port={port}"),
+            "--allowed-ips=127.0.0.1".into(),
+            format!("--log-path={}", log.display()),
+        ])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .expect("chromedriver starts");
-    let driver = Driver { child, url: format!("http://127.0.0.1:{port}") };
-    for _ in 0..200 {
-        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+    let mut driver = Driver { child, url: format!("http://127.0.0.1:{port}"), log };
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(Duration::from_secs(5)))
+        .http_status_as_error(false)
+        .build()
+        .into();
+    for _ in 0..400 {
+        if let Ok(Some(status)) = driver.child.try_wait() {
+            panic!("chromedriver stopped ({status}):\n{}", driver.log_tail());
+        }
+        let ready = agent
+            .get(format!("{}/status", driver.url))
+            .call()
+            .ok()
+            .and_then(|mut r| r.body_mut().read_to_string().ok())
+            .and_then(|body| serde_json::from_str::<serde_json::Value>(&body).ok())
+            .is_some_and(|v| v["value"]["ready"] == true);
+        if ready {
             return driver;
         }
         std::thread::sleep(Duration::from_millis(50));
     }
-    panic!("chromedriver did not start listening on port {port}");
+    panic!("chromedriver on port {port} did not say it was ready:\n{}", driver.log_tail());
 }
 
 /// A browser: a laptop's window, or (`phone`) a 360 × 740 phone with touch.
@@ -86,11 +118,24 @@ pub async fn browser(driver: &Driver, profile: &Path, phone: bool) -> Client {
     }
     let capabilities = serde_json::json!({ "goog:chromeOptions": options });
     let serde_json::Value::Object(capabilities) = capabilities else { unreachable!() };
-    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-        .capabilities(capabilities)
-        .connect(&driver.url)
-        .await
-        .unwrap_or_else(|e| panic!("the browser (chromium through chromedriver) did not start: {e}"))
+    // Chromium starting on a busy machine can fail once; a second try is a new browser.
+    let mut failures = Vec::new();
+    for _ in 0..3 {
+        match ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(capabilities.clone())
+            .connect(&driver.url)
+            .await
+        {
+            Ok(client) => return client,
+            Err(e) => failures.push(e.to_string()),
+        }
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+    panic!(
+        "the browser (chromium through chromedriver) did not start: {}\nchromedriver's log ends:\n{}",
+        failures.join("; "),
+        driver.log_tail()
+    )
 }
 
 /// axe-core's serious and critical findings on the page shown now.
@@ -159,11 +204,16 @@ pub async fn heading(client: &Client, text: &str) {
 /// The app on a free port, chromedriver and a browser on the app; axe-core's
 /// script and the folder screenshots go to.
 pub async fn open(name: &str) -> (Server, Driver, Client, String, PathBuf) {
+    open_with(name, &[]).await
+}
+
+/// [`open`], with the server started with `flags`.
+pub async fn open_with(name: &str, flags: &[&str]) -> (Server, Driver, Client, String, PathBuf) {
     let axe =
         std::fs::read_to_string(found("AXE_CORE", "target/axe/node_modules/axe-core/axe.min.js")).unwrap();
     let screens = Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser-screens");
     std::fs::create_dir_all(&screens).unwrap();
-    let server = Server::start(&format!("{name}-server"), &[]);
+    let server = Server::start(&format!("{name}-server"), flags);
     let driver = start_driver();
     let client = browser(&driver, &super::scratch(name).join("profile"), false).await;
     (server, driver, client, axe, screens)

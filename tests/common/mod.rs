@@ -10,6 +10,7 @@ use lopdf::{Dictionary, Document, Object, ObjectId};
 pub mod browser;
 pub mod meeting;
 pub mod server;
+pub mod smtp_sink;
 
 pub fn bin() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_handreiking"));

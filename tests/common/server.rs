@@ -45,6 +45,8 @@ impl Server {
             .args(["serve", "--port", "0"])
             .args(flags)
             .env("TMPDIR", &tmp)
+            // The send log's default folder is in the user's data folder: never the real one.
+            .env("XDG_DATA_HOME", tmp.join("data"))
             .stdout(Stdio::null())
             .stderr(std::fs::File::create(&log).unwrap())
             .spawn()

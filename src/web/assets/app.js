@@ -29,7 +29,7 @@ if (box && box.dataset.stream && window.EventSource) {
     bar.value = p.klaar;
     bar.textContent = p.klaar + " van " + p.totaal;
     label.textContent = p.status;
-    count.textContent = p.klaar + " van " + p.totaal + " rapporten";
+    count.textContent = p.klaar + " van " + p.totaal + " " + (box.dataset.unit || "rapporten");
   });
   stream.addEventListener("klaar", function () {
     stream.close();
@@ -63,4 +63,9 @@ if (pdf && pdf.dataset.wait) {
     if (status) { status.textContent = pdf.dataset.wait; }
     setTimeout(function () { if (status) { status.textContent = ""; } }, 15000);
   });
+}
+// The app started from the menu stops once none of its pages is open: this
+// page says it is, for as long as it is shown.
+if (document.body.dataset.leeft && window.EventSource) {
+  new EventSource(document.body.dataset.leeft);
 }

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Builds the Debian/Ubuntu package with cargo-deb: target/debian/handreiking_<version>_<arch>.deb,
+# holding the binary, the menu entry "Handreiking" with its icon, the manual pages
+# (`handreiking manual`, from clap) and the completions for bash, zsh and fish.
+#
+#   cargo install cargo-deb --locked     # once
+#   bash packaging/deb.sh                # an optimised build (what you give to people)
+#
+# PROFILE=dev packages the test build instead (CI does, to test the package
+# without a second, optimised build of Typst).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+profile=${PROFILE:-release}
+case "$profile" in dev | test) dir=debug ;; *) dir=$profile ;; esac
+cargo build --locked --profile "$profile" --bin handreiking
+stage=target/package
+rm -rf "$stage"
+mkdir -p "$stage/man" "$stage/completions"
+cp "target/$dir/handreiking" "$stage/handreiking"
+"$stage/handreiking" manual "$stage/man"
+gzip -9n "$stage"/man/*.1
+"$stage/handreiking" completions bash >"$stage/completions/handreiking"
+"$stage/handreiking" completions zsh >"$stage/completions/_handreiking"
+"$stage/handreiking" completions fish >"$stage/completions/handreiking.fish"
+cargo deb --no-build --no-strip --output target/debian/
