@@ -6,20 +6,23 @@
 #   cargo install cargo-deb --locked     # once
 #   bash packaging/deb.sh                # an optimised build (what you give to people)
 #
-# PROFILE=dev packages the test build instead (CI does, to test the package
-# without a second, optimised build of Typst).
+# BINARY=path packages a binary that is built already instead (CI packages the one
+# `cargo test` built, to test the package without a second build of Typst).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-profile=${PROFILE:-release}
-case "$profile" in dev | test) dir=debug ;; *) dir=$profile ;; esac
-cargo build --locked --profile "$profile" --bin handreiking
+binary=${BINARY:-}
+if [ -z "$binary" ]; then
+    cargo build --locked --release --bin handreiking
+    binary=target/release/handreiking
+fi
 stage=target/package
 rm -rf "$stage"
 mkdir -p "$stage/man" "$stage/completions"
-cp "target/$dir/handreiking" "$stage/handreiking"
+cp "$binary" "$stage/handreiking"
 "$stage/handreiking" manual "$stage/man"
 gzip -9n "$stage"/man/*.1
 "$stage/handreiking" completions bash >"$stage/completions/handreiking"
 "$stage/handreiking" completions zsh >"$stage/completions/_handreiking"
 "$stage/handreiking" completions fish >"$stage/completions/handreiking.fish"
-cargo deb --no-build --no-strip --output target/debian/
+# shellcheck disable=SC2086
+cargo deb --no-build --no-strip --output target/debian/ ${DEB_FLAGS:-}

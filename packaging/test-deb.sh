@@ -6,7 +6,8 @@
 # remove the package again. Only 127.0.0.1 is ever contacted.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PROFILE=dev bash packaging/deb.sh
+# The binary `cargo test` built (a second build for the package would take minutes).
+BINARY=target/debug/handreiking DEB_FLAGS=--fast bash packaging/deb.sh
 deb=$(ls -t target/debian/handreiking_*.deb | head -1)
 dpkg-deb --info "$deb" | sed -n '1,20p'
 dpkg -i "$deb"
@@ -38,7 +39,7 @@ case "$url" in http://127.0.0.1:*/) ;; *) echo "opened $url, not an address on 1
 page=$(curl --silent --show-error --location --max-time 30 "$url")
 echo "$page" | grep -q "Antwoorden kiezen" || { echo "the start page is not the app's:" >&2; echo "$page" >&2; exit 1; }
 echo "$page" | grep -q 'action="/afsluiten"' || { echo "the start page has no Afsluiten button" >&2; exit 1; }
-curl --silent --show-error --max-time 30 -X POST -H "Origin: ${url%/}" "${url}afsluiten" | grep -q "afgesloten"
+curl --silent --show-error --max-time 30 --data "" -H "Origin: ${url%/}" "${url}afsluiten" | grep -q "afgesloten"
 for _ in $(seq 1 100); do
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.1

@@ -303,6 +303,9 @@ pub struct AppArgs {
     /// Do not open a browser (say the address on standard error only).
     #[arg(long)]
     pub no_browser: bool,
+    /// Seconds with no page open before the app stops by itself (tests set it short).
+    #[arg(long, value_name = "SECONDS", hide = true)]
+    pub gone_after: Option<u64>,
     #[command(flatten)]
     pub sources: Sources,
 }

@@ -11,6 +11,7 @@ mod brand;
 mod browser;
 mod check_output;
 mod content;
+mod desktop;
 mod earlier;
 mod exports;
 mod fuzz_smoke;

@@ -32,14 +32,15 @@ pub fn app(args: AppArgs) -> Outcome {
         keep_minutes: KEEP_HOURS * 60,
         processes: Some(render_processes(1000)?),
         send_log: handreiking::mail::default_log_dir(),
-        stop_when_gone: Some(web::desktop::GONE_FOR),
+        stop_when_gone: Some(args.gone_after.map_or(web::desktop::GONE_FOR, std::time::Duration::from_secs)),
     };
     start(settings, options, !args.no_browser)
 }
 
 fn start(settings: handreiking::Settings, options: web::ServeOptions, open: bool) -> Outcome {
+    let desktop = options.stop_when_gone.is_some();
     web::serve(settings, options, |url| {
-        messages::serving(url);
+        messages::serving(url, desktop);
         if open && let Err(e) = webbrowser::open(url) {
             messages::no_browser(url, &e);
         }

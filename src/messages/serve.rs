@@ -1,9 +1,17 @@
 //! `serve`: where the app is, and what to do when no browser opens.
 
 /// `serve`: where the app is. Said in Dutch, like the app: its users may never use a terminal otherwise.
-pub fn serving(url: &str) {
+pub fn serving(url: &str, desktop: bool) {
     err!("handreiking draait op {url}");
-    err!("Open dat adres in uw browser. Stoppen: Ctrl-C (de tijdelijke bestanden worden dan gewist).");
+    match desktop {
+        false => {
+            err!("Open dat adres in uw browser. Stoppen: Ctrl-C (de tijdelijke bestanden worden dan gewist).")
+        }
+        true => err!(
+            "Stoppen: de knop Afsluiten onderaan elke pagina; de app stopt ook vanzelf als er even geen pagina \
+             van open is. De tijdelijke bestanden worden dan gewist."
+        ),
+    }
 }
 
 pub fn no_browser(url: &str, e: &std::io::Error) {

@@ -76,8 +76,12 @@ pub struct Quit {
 
 /// "Afsluiten": the app stops and deletes every session's files. While a batch
 /// or a send run is busy it asks first.
-pub async fn quit(State(app): State<Arc<App>>, axum::Form(form): axum::Form<Quit>) -> Response {
-    if app.sessions.busy() && form.toch.is_none() {
+pub async fn quit(
+    State(app): State<Arc<App>>,
+    form: Result<axum::Form<Quit>, axum::extract::rejection::FormRejection>,
+) -> Response {
+    let confirmed = form.is_ok_and(|f| f.toch.is_some());
+    if app.sessions.busy() && !confirmed {
         return app
             .views
             .page("afsluiten.html", serde_json::json!({ "title": "Toch afsluiten?", "busy": true }))
