@@ -4,6 +4,9 @@
 
 use crate::common;
 
+/// Files built to overload a reader (shared with the upload and workbook tests).
+pub mod bombs;
+
 use std::path::Path;
 use std::process::Command;
 

@@ -4,8 +4,7 @@
 
 use crate::common;
 
-#[path = "hostile/bombs.rs"]
-mod bombs;
+use crate::hostile::bombs;
 
 use common::server::Server;
 

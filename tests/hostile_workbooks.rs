@@ -5,8 +5,7 @@
 
 use crate::common;
 
-#[path = "hostile/bombs.rs"]
-mod bombs;
+use crate::hostile::bombs;
 
 use std::process::Command;
 

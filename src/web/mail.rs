@@ -18,37 +18,7 @@ use serde_json::json;
 use super::App;
 use super::download::Entry;
 use super::page::{Found, blocking, frame, gone, with};
-use super::session::{MailRun, Session};
-
-/// What the mail page's first form sets, for the rest of the session.
-#[derive(Clone, Debug, Default)]
-pub struct Choices {
-    /// The sender typed on the page; None: the brand's.
-    pub sender: Option<Sender>,
-    /// Several reports to one address (`--allow-shared-address`).
-    pub shared: bool,
-    /// Also to who got an earlier version of their report (`--send-newer`).
-    pub newer: bool,
-}
-
-/// The server and sign-in typed on the page, waiting for the confirmation.
-pub struct Pending {
-    server: SmtpServer,
-    user: Option<String>,
-    password: Option<Password>,
-}
-
-/// What a send run leaves for its page.
-pub struct Sent {
-    /// Per row tried: who, to which address, and what happened (in Dutch).
-    rows: Vec<serde_json::Value>,
-    sent: usize,
-    /// Why it stopped before the end, and how many rows it did not try.
-    stopped: Option<String>,
-    not_tried: usize,
-    /// It could not start (the server could not be reached, the sign-in failed).
-    error: Option<String>,
-}
+use super::session::{MailChoices as Choices, MailRun, MailSent as Sent, PendingSend as Pending, Session};
 
 fn options(app: &App, choices: &Choices, dry_run: bool) -> handreiking::mail::MailOptions {
     handreiking::mail::MailOptions {
@@ -445,12 +415,7 @@ pub async fn progress_page(State(app): State<Arc<App>>, Found { id, session: sha
         return Redirect::to(&format!("/s/{id}/versturen")).into_response();
     };
     let progress = run.progress.borrow().clone();
-    let mut view = json!({
-        "running": progress.bezig,
-        "done": progress.klaar,
-        "total": progress.totaal,
-        "status": progress.status,
-    });
+    let mut view = progress.view();
     if let Some(sent) = run.finished.lock().unwrap().as_ref() {
         view["sent"] = sent.sent.into();
         view["rows"] = sent.rows.clone().into();

@@ -137,12 +137,7 @@ pub async fn progress_page(State(app): State<Arc<App>>, Found { id, session: sha
         return Redirect::to(&format!("/s/{id}/rapporten")).into_response();
     };
     let progress = batch.progress.borrow().clone();
-    let mut view = json!({
-        "running": progress.bezig,
-        "done": progress.klaar,
-        "total": progress.totaal,
-        "status": progress.status,
-    });
+    let mut view = progress.view();
     if let Some(finished) = batch.finished.lock().unwrap().as_ref() {
         view["error"] = finished.error.as_deref().map(|e| session.shown(e)).into();
         view["extras"] = finished

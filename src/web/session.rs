@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 use std::sync::Condvar;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use handreiking::mail::{Password, Sender, SmtpServer};
 use serde::Serialize;
 
 use super::App;
@@ -55,11 +56,11 @@ pub struct Session {
     pub preview: Option<Ready>,
     pub batch: Option<Arc<BatchRun>>,
     /// The sender and options chosen on the mail page, for this session.
-    pub choices: super::mail::Choices,
+    pub choices: MailChoices,
     /// A send started from the mail page, and the server details waiting for
     /// their confirmation (the password only ever in memory).
     pub mail: Option<Arc<MailRun>>,
-    pub pending: Option<super::mail::Pending>,
+    pub pending: Option<PendingSend>,
     /// Ended (or pushed out): a request that found it before must store nothing.
     pub ended: bool,
     last_seen: Instant,
@@ -342,11 +343,48 @@ pub struct Progress {
     pub bezig: bool,
 }
 
+impl Progress {
+    /// What a progress page shows of it.
+    pub fn view(&self) -> serde_json::Value {
+        serde_json::json!({ "running": self.bezig, "done": self.klaar, "total": self.totaal, "status": self.status })
+    }
+}
+
+/// What the mail page's first form sets, for the rest of the session.
+#[derive(Clone, Debug, Default)]
+pub struct MailChoices {
+    /// The sender typed on the page; None: the brand's.
+    pub sender: Option<Sender>,
+    /// Several reports to one address (`--allow-shared-address`).
+    pub shared: bool,
+    /// Also to who got an earlier version of their report (`--send-newer`).
+    pub newer: bool,
+}
+
+/// The server and sign-in typed on the page, waiting for the confirmation.
+pub struct PendingSend {
+    pub(super) server: SmtpServer,
+    pub(super) user: Option<String>,
+    pub(super) password: Option<Password>,
+}
+
+/// What a send run leaves for its page.
+pub struct MailSent {
+    /// Per row tried: who, to which address, and what happened (in Dutch).
+    pub(super) rows: Vec<serde_json::Value>,
+    pub(super) sent: usize,
+    /// Why it stopped before the end, and how many rows it did not try.
+    pub(super) stopped: Option<String>,
+    pub(super) not_tried: usize,
+    /// It could not start (the server could not be reached, the sign-in failed).
+    pub(super) error: Option<String>,
+}
+
 /// A batch started from the page.
 pub type BatchRun = Run<Finished>;
 
 /// Mail being sent from the page; `F` is what a finished run leaves.
-pub type MailRun = Run<super::mail::Sent>;
+pub type MailRun = Run<MailSent>;
 
 /// Work started from a page that goes on in the background (a batch, a send
 /// run), with its progress for the page and a Stop button.
