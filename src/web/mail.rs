@@ -317,7 +317,7 @@ pub async fn confirm(
         "count": count,
         "server": server.name(),
         "user": user,
-        "security": match security { Security::StartTls => "STARTTLS", Security::Tls => "TLS", Security::None => "geen" },
+        "security": match security { Security::StartTls => "STARTTLS", Security::Tls => "TLS", Security::None => "zonder beveiliging" },
     });
     let password = user.as_ref().map(|_| Password::new(form.wachtwoord));
     let mut session = shared.lock().unwrap();
