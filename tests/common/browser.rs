@@ -222,5 +222,22 @@ pub async fn open_with(name: &str, flags: &[&str]) -> (Server, Driver, Client, S
 /// Presses the button labelled `label`.
 pub async fn press(client: &Client, label: &str) {
     let xpath = format!("//button[normalize-space()='{label}']");
-    client.find(Locator::XPath(&xpath)).await.unwrap().click().await.unwrap();
+    let before = client.find(Locator::Css("html")).await.unwrap();
+    // A live page (the board) may swap the button out between finding and
+    // clicking it: find it again then.
+    let mut tries = 0;
+    while let Err(e) = client.find(Locator::XPath(&xpath)).await.unwrap().click().await {
+        tries += 1;
+        assert!(tries < 5, "pressing “{label}”: {e}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    // Every button here submits a form: wait until the page it was on is
+    // gone, or the next step may still find (and touch) the old page.
+    for _ in 0..1200 {
+        if before.tag_name().await.is_err() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("pressing “{label}” did not lead to another page within two minutes");
 }
