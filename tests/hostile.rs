@@ -257,3 +257,49 @@ fn a_control_character_in_a_column_header_still_makes_the_report() {
     assert!(cover.contains("Extra [2J kolom"), "{cover}");
     assert!(cover.contains("waarde [31m rood"), "{cover}");
 }
+
+#[test]
+fn the_longest_name_a_sheet_may_hold_still_makes_a_report() {
+    let dir = scratch("hostile-long-name");
+    // A cell holds up to 32,767 characters: as a name (and organisation), in
+    // the PDF's title and subject it passed PDF/A's limit on a string and
+    // failed the report.
+    let long = "Lange naam ".repeat(2_900);
+    let accents = "a\u{301}\u{302} \u{303}".repeat(6_500);
+    let input = dir.join("lang.csv");
+    std::fs::write(&input, format!("naam,organisatie,R1V1\n{long},{long},A\n{accents},Org,B\n")).unwrap();
+    let out = report(&dir, &input);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let pdfs = common::pdfs(&dir.join("out"));
+    assert_eq!(pdfs.len(), 2);
+    for pdf in pdfs {
+        let pdf = Pdf::load(&pdf);
+        let title = pdf.info("Title").expect("a title");
+        assert!(title.ends_with('…') && title.chars().count() <= 1_001, "{} characters", title.len());
+        assert!(pdf.info("Subject").expect("a subject").ends_with('…'));
+    }
+}
+
+#[test]
+fn accents_on_spaces_are_left_out_and_the_report_comes_within_bounds() {
+    let dir = scratch("hostile-accents");
+    // An accent typed after a space sits on nothing; 500 of them kept one
+    // report busy for over a minute (Typst's line breaking). Bounded as the
+    // readers are: a report of one row within 60 s and 1 GB, or this fails.
+    let naam = format!("Jan{} Smit", " \u{303}".repeat(2_000));
+    let organisatie = format!("\u{301}Zorg{}groep", "e\u{301}".repeat(100));
+    let input = dir.join("accenten.csv");
+    std::fs::write(&input, format!("naam,organisatie,R1V1\n{naam},{organisatie},A\n")).unwrap();
+    let out = Command::new("prlimit")
+        .args(["--as=1000000000", "timeout", "--signal=KILL", "60"])
+        .arg(env!("CARGO_BIN_EXE_handreiking"))
+        .args(["report", "-o", dir.join("out").to_str().unwrap(), input.to_str().unwrap()])
+        .output()
+        .expect("prlimit and timeout (util-linux, coreutils) run");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let pdf = common::pdfs(&dir.join("out")).pop().expect("a report");
+    let cover = Pdf::load(&pdf).text[0].replace('\n', " ");
+    assert!(cover.contains("Jan Smit"), "{cover}");
+    // Accents on letters stay.
+    assert!(cover.replace("e\u{301}", "é").matches('é').count() >= 100, "{cover}");
+}

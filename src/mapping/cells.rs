@@ -23,14 +23,23 @@ pub struct Respondent {
     pub antwoorden: BTreeMap<String, Option<Letter>>,
 }
 
-/// A cell's text as a document can show it: trimmed, tabs and line breaks as
-/// spaces, other control characters (which no font has) left out.
-fn visible(cell: &str) -> String {
+/// A value's text as a document can show it: trimmed, tabs and line breaks
+/// as spaces, other control characters (which no font has) left out, and so
+/// are accents with no letter to sit on (after a space, or first): an accent
+/// on a space is no text, and each costs Typst's line breaking time in
+/// proportion to the paragraph (500 of them kept one report busy for over a
+/// minute).
+pub fn visible(cell: &str) -> String {
     let spaced: String = cell
         .chars()
         .filter_map(|c| if c.is_control() { c.is_whitespace().then_some(' ') } else { Some(c) })
         .collect();
-    spaced.split_whitespace().collect::<Vec<_>>().join(" ")
+    spaced
+        .split_whitespace()
+        .map(|word| word.trim_start_matches(unicode_normalization::char::is_combining_mark))
+        .filter(|word| !word.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 impl Respondent {

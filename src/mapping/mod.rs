@@ -14,7 +14,7 @@ use serde::Serialize;
 
 pub use cells::{
     CellProblem, Interpreted, Reading, Respondent, Tally, interpret, interpret_row, letter, letter_mapped,
-    normalise,
+    normalise, visible,
 };
 pub(crate) use detect::column_named;
 pub use detect::{detect, detect_all, id_in_header, question_id, similarity, unique_name};

@@ -182,11 +182,11 @@ impl Engine {
         let mut document = warned.output.map_err(|errors| self.failure(&world, entry, &errors))?;
         if let Some(title) = &meta.title {
             let info = document.info_mut();
-            info.title = Some(title.as_str().into());
-            info.author = meta.author.iter().map(|a| a.as_str().into()).collect();
+            info.title = Some(clipped(title).into());
+            info.author = meta.author.iter().map(|a| clipped(a).into()).collect();
         }
         if let Some(subject) = &meta.subject {
-            document.info_mut().description = Some(subject.as_str().into());
+            document.info_mut().description = Some(clipped(subject).into());
         }
         let out = then(&world, &document);
         // Drop what the last 30 documents did not use. Reports share much of their
@@ -232,11 +232,29 @@ impl Engine {
                     let line = source.lines().byte_to_line(range.start)? + 1;
                     Some(format!("{:?}:{line}: ", id.vpath()))
                 });
-                let hints: String = d.hints.iter().map(|h| format!("\n    hint: {}", h.v)).collect();
+                let mut hints: String = d.hints.iter().map(|h| format!("\n    hint: {}", h.v)).collect();
+                // Metadata is clipped (`clipped`), so what is too long is text
+                // shown on a page: Typst's hint about titles would mislead.
+                if d.message.contains("PDF string is longer than") {
+                    hints = "\n    hint: a value of this row (a name, an organisation, another column) \
+                             has a word of thousands of characters without a space; shorten it"
+                        .into();
+                }
                 format!("  {}{}{hints}", place.unwrap_or_default(), d.message)
             })
             .collect();
         Error::Render { template: entry.to_string(), messages }
+    }
+}
+
+/// Metadata made from a respondent's values, cut to a length every reader
+/// shows: PDF/A refuses a string over 32,767 bytes, and a name that long (a
+/// sheet's cell may hold as much) would fail the whole report.
+fn clipped(text: &str) -> String {
+    const MOST: usize = 1_000;
+    match text.char_indices().nth(MOST) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_string(),
     }
 }
 

@@ -151,7 +151,7 @@ pub struct JoinForm {
 /// A name or organisation as typed: visible characters, at most 200.
 fn typed_text(raw: &str) -> String {
     let text: String = raw.chars().filter(|c| !c.is_control()).take(200).collect();
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    handreiking::mapping::visible(&text)
 }
 
 pub async fn join(
