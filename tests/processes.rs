@@ -132,3 +132,38 @@ fn a_render_process_that_dies_loses_no_report() {
         assert!(Pdf::load(&pdf).text[0].contains("Deelnemer"));
     }
 }
+
+#[test]
+fn a_report_that_takes_too_long_fails_alone_and_the_batch_goes_on() {
+    let dir = scratch("proc-too-long");
+    // A cell of 16,000 soft hyphens takes Typst some 20 s to lay out (any
+    // value may be far longer than a real one); the limit here is 5 s.
+    let slow = "a\u{ad}".repeat(16_000);
+    let mut csv = String::from("naam,organisatie,R1V1\nDeelnemer 1,Zorggroep,A\n");
+    csv.push_str(&format!("{slow},Zorggroep,B\n"));
+    for i in 2..6 {
+        csv.push_str(&format!("Deelnemer {i},Zorggroep,A\n"));
+    }
+    let input = dir.join("traag.csv");
+    std::fs::write(&input, csv).unwrap();
+    let out = dir.join("out");
+    let output = common::bin()
+        .env("HANDREIKING_REPORT_SECONDS", "5")
+        .args(["report", input.to_str().unwrap(), "-o", out.to_str().unwrap(), "--jobs", "2"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("row 3: typesetting this report took longer than 5 s, twice"), "{stderr}");
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    let written: Vec<&str> = manifest["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["status"] == "written")
+        .map(|r| r["respondent"].as_str().unwrap())
+        .collect();
+    assert_eq!(written, ["Deelnemer 1", "Deelnemer 2", "Deelnemer 3", "Deelnemer 4", "Deelnemer 5"]);
+    assert_eq!(pdfs(&out).len(), 5);
+}

@@ -15,6 +15,7 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::Mutex;
 use std::sync::mpsc::Receiver;
+use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
@@ -32,7 +33,14 @@ pub struct Processes {
     pub program: PathBuf,
     /// Reports one process renders before it is replaced.
     pub reports_each: usize,
+    /// How long one report may take (from being handed to the process) before
+    /// the process is stopped; the report is tried once more, then fails.
+    pub report_limit: std::time::Duration,
 }
+
+/// How long one report may take by default: a report takes well under a
+/// second; what takes minutes is a value Typst cannot lay out in time.
+pub const REPORT_LIMIT: std::time::Duration = std::time::Duration::from_secs(120);
 
 /// What a render process needs besides the jobs: the same content, brand,
 /// templates and fonts as its parent, and where to write.
@@ -94,16 +102,33 @@ fn start(processes: &Processes) -> Result<Child> {
     Ok(child)
 }
 
+/// Stops a render process at once (the watchdog: it is busy, so a request
+/// to stop would wait for the report it cannot finish).
+fn kill(pid: u32) {
+    #[cfg(unix)]
+    // SAFETY: a plain system call on our child's pid, which is not reaped
+    // before the scope the watchdog runs in has ended.
+    unsafe {
+        libc::kill(pid as libc::pid_t, libc::SIGKILL);
+    }
+    #[cfg(not(unix))]
+    let _ = pid;
+}
+
 fn finished(child: &Child) {
     if let Some(pids) = running().as_mut() {
         pids.retain(|&pid| pid != child.id());
     }
 }
 
-/// A job on its way to a render process, and how often a process died holding it.
+/// A job on its way to a render process, and how often a process died holding
+/// it (or was stopped for taking too long over it).
 struct Sent {
     job: Job,
     tries: usize,
+    /// When it was handed to the process now holding it.
+    since: std::time::Instant,
+    timed_out: bool,
 }
 
 /// The parent's side: jobs handed to one render process after another, each
@@ -120,7 +145,9 @@ pub(crate) fn render_in_processes(
     let setup_line = serde_json::to_string(setup).expect("the setup serialises");
     let in_flight = setup.threads.max(1) * 2;
     let mut notes = vec![];
-    let mut jobs = jobs.into_iter().map(|job| Sent { job, tries: 0 }).peekable();
+    let now = std::time::Instant::now;
+    let mut jobs =
+        jobs.into_iter().map(|job| Sent { job, tries: 0, since: now(), timed_out: false }).peekable();
     // Jobs to send before new ones: held by a process that died, or taken for one that had gone.
     let mut again: std::collections::VecDeque<Sent> = Default::default();
     while !again.is_empty() || jobs.peek().is_some() {
@@ -128,9 +155,33 @@ pub(crate) fn render_in_processes(
         let stdin = child.stdin.take().expect("stdin is piped");
         let stdout = child.stdout.take().expect("stdout is piped");
         // Sent and not answered yet, by (file, row); `None` once the process's output has ended.
-        let pending = Mutex::new(Some(std::collections::BTreeMap::new()));
+        let pending = Mutex::new(Some(std::collections::BTreeMap::<_, Sent>::new()));
         let answered_or_gone = std::sync::Condvar::new();
+        let pid = child.id();
         let answered = std::thread::scope(|scope| {
+            // The watchdog: a report held longer than the limit stops the
+            // process (what it holds is tried again in the next one).
+            scope.spawn(|| {
+                loop {
+                    let mut pending = pending.lock().unwrap();
+                    let Some(waiting) = pending.as_mut() else { break };
+                    let late = waiting.values_mut().filter(|s| s.since.elapsed() > processes.report_limit);
+                    let mut stop = false;
+                    for sent in late {
+                        sent.timed_out = true;
+                        stop = true;
+                    }
+                    if stop {
+                        drop(pending);
+                        kill(pid);
+                        break;
+                    }
+                    pending = answered_or_gone.wait_timeout(pending, Duration::from_millis(250)).unwrap().0;
+                    if pending.is_none() {
+                        break;
+                    }
+                }
+            });
             let reader = scope.spawn(|| {
                 let mut answered = 0;
                 for line in BufReader::new(stdout).lines() {
@@ -141,19 +192,19 @@ pub(crate) fn render_in_processes(
                     if let Some(pending) = pending.lock().unwrap().as_mut() {
                         pending.remove(&(rendered.row.file.clone(), rendered.row.location));
                     }
-                    answered_or_gone.notify_one();
+                    answered_or_gone.notify_all();
                     done(rendered);
                     answered += 1;
                 }
                 let held = pending.lock().unwrap().take();
-                answered_or_gone.notify_one();
+                answered_or_gone.notify_all();
                 (answered, held.unwrap_or_default())
             });
             let mut stdin = std::io::BufWriter::new(stdin);
             let mut open = writeln!(stdin, "{setup_line}").and_then(|()| stdin.flush()).is_ok();
             let mut given = 0;
             while open && given < processes.reports_each {
-                let Some(sent) = again.pop_front().or_else(|| jobs.next()) else { break };
+                let Some(mut sent) = again.pop_front().or_else(|| jobs.next()) else { break };
                 let line = serde_json::to_string(&sent.job).expect("jobs serialise");
                 let mut pending = pending.lock().unwrap();
                 while pending.as_ref().is_some_and(|p| p.len() >= in_flight) {
@@ -163,6 +214,7 @@ pub(crate) fn render_in_processes(
                     again.push_front(sent);
                     break;
                 };
+                (sent.since, sent.timed_out) = (now(), false);
                 waiting.insert((sent.job.file.clone(), sent.job.respondent.location), sent);
                 drop(pending);
                 open = writeln!(stdin, "{line}").and_then(|()| stdin.flush()).is_ok();
@@ -208,7 +260,15 @@ pub(crate) fn render_in_processes(
                 continue;
             }
             let job = sent.job;
-            let message = format!("the render process stopped twice while holding this report ({status})");
+            let message = if sent.timed_out {
+                format!(
+                    "typesetting this report took longer than {} s, twice; a value of this row \
+                     (a name, an organisation, another column) is probably far longer than a real one",
+                    processes.report_limit.as_secs()
+                )
+            } else {
+                format!("the render process stopped twice while holding this report ({status})")
+            };
             let row = RowResult {
                 file: job.file,
                 location: job.respondent.location,

@@ -58,5 +58,11 @@ fn render_processes(reports_each: usize) -> Result<handreiking::batch::processes
         messages::usage(&format!("cannot find this program to start render processes: {e}"));
         EXIT_FAILURE
     })?;
-    Ok(handreiking::batch::processes::Processes { program, reports_each })
+    // Seconds one report may take (tests set it low; the default is generous).
+    let report_limit = std::env::var("HANDREIKING_REPORT_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .map(std::time::Duration::from_secs)
+        .unwrap_or(handreiking::batch::processes::REPORT_LIMIT);
+    Ok(handreiking::batch::processes::Processes { program, reports_each, report_limit })
 }
