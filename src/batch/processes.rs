@@ -135,7 +135,8 @@ struct Sent {
 /// result to `done` as it comes (from another thread). A process
 /// holds at most two jobs per thread that it has not answered yet, so one that
 /// dies (killed, or a crash in Typst) takes few with it; those are tried once more
-/// in the next process, and fail if that one dies holding them too.
+/// in the next process, and fail if that one dies holding them too. A process
+/// that holds one report longer than `report_limit` is stopped, as if it died.
 pub(crate) fn render_in_processes(
     processes: &Processes,
     setup: &Setup,
