@@ -15,7 +15,7 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::Mutex;
 use std::sync::mpsc::Receiver;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
@@ -35,12 +35,12 @@ pub struct Processes {
     pub reports_each: usize,
     /// How long one report may take (from being handed to the process) before
     /// the process is stopped; the report is tried once more, then fails.
-    pub report_limit: std::time::Duration,
+    pub report_limit: Duration,
 }
 
 /// How long one report may take by default: a report takes well under a
 /// second; what takes minutes is a value Typst cannot lay out in time.
-pub const REPORT_LIMIT: std::time::Duration = std::time::Duration::from_secs(120);
+pub const REPORT_LIMIT: Duration = Duration::from_secs(120);
 
 /// What a render process needs besides the jobs: the same content, brand,
 /// templates and fonts as its parent, and where to write.
@@ -127,7 +127,7 @@ struct Sent {
     job: Job,
     tries: usize,
     /// When it was handed to the process now holding it.
-    since: std::time::Instant,
+    since: Instant,
     timed_out: bool,
 }
 
@@ -146,9 +146,10 @@ pub(crate) fn render_in_processes(
     let setup_line = serde_json::to_string(setup).expect("the setup serialises");
     let in_flight = setup.threads.max(1) * 2;
     let mut notes = vec![];
-    let now = std::time::Instant::now;
-    let mut jobs =
-        jobs.into_iter().map(|job| Sent { job, tries: 0, since: now(), timed_out: false }).peekable();
+    let mut jobs = jobs
+        .into_iter()
+        .map(|job| Sent { job, tries: 0, since: Instant::now(), timed_out: false })
+        .peekable();
     // Jobs to send before new ones: held by a process that died, or taken for one that had gone.
     let mut again: std::collections::VecDeque<Sent> = Default::default();
     while !again.is_empty() || jobs.peek().is_some() {
@@ -163,24 +164,18 @@ pub(crate) fn render_in_processes(
             // The watchdog: a report held longer than the limit stops the
             // process (what it holds is tried again in the next one).
             scope.spawn(|| {
-                loop {
-                    let mut pending = pending.lock().unwrap();
-                    let Some(waiting) = pending.as_mut() else { break };
-                    let late = waiting.values_mut().filter(|s| s.since.elapsed() > processes.report_limit);
-                    let mut stop = false;
-                    for sent in late {
+                let mut pending = pending.lock().unwrap();
+                while let Some(waiting) = pending.as_mut() {
+                    let mut late = false;
+                    for sent in waiting.values_mut().filter(|s| s.since.elapsed() > processes.report_limit) {
                         sent.timed_out = true;
-                        stop = true;
+                        late = true;
                     }
-                    if stop {
+                    if late {
                         drop(pending);
-                        kill(pid);
-                        break;
+                        return kill(pid);
                     }
                     pending = answered_or_gone.wait_timeout(pending, Duration::from_millis(250)).unwrap().0;
-                    if pending.is_none() {
-                        break;
-                    }
                 }
             });
             let reader = scope.spawn(|| {
@@ -215,7 +210,7 @@ pub(crate) fn render_in_processes(
                     again.push_front(sent);
                     break;
                 };
-                (sent.since, sent.timed_out) = (now(), false);
+                (sent.since, sent.timed_out) = (Instant::now(), false);
                 waiting.insert((sent.job.file.clone(), sent.job.respondent.location), sent);
                 drop(pending);
                 open = writeln!(stdin, "{line}").and_then(|()| stdin.flush()).is_ok();
