@@ -95,6 +95,12 @@ pub fn recognise(name: &str, path: &Path, head: &[u8]) -> Result<(Kind, Option<S
         return not_sheet("an image", HINT_EXPORT);
     } else if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) || utf16_without_bom(head) {
         Kind::Utf16
+    } else if mapping_file(head) {
+        return not_sheet(
+            "a mapping file",
+            "give it with --mapping, together with the survey tool's export it describes: \
+             handreiking check EXPORT --mapping FILE",
+        );
     } else if let Some(kind) = markup(head) {
         return not_sheet(
             kind,
@@ -148,6 +154,13 @@ pub(super) fn is_json(ext: &str, start: &[u8]) -> bool {
 }
 
 /// Web pages and Excel 2003 XML, which some tools save with an `.xls` name.
+/// A mapping file (TOML) given where the answer sheet goes: a line that is
+/// one of its tables' headers, which no sheet's row is.
+fn mapping_file(head: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(&head[..head.len().min(2048)]);
+    text.lines().any(|l| matches!(l.trim(), "[source]" | "[respondent]" | "[questions]" | "[answers]"))
+}
+
 fn markup(head: &[u8]) -> Option<&'static str> {
     let text = String::from_utf8_lossy(&head[..head.len().min(2048)]).to_lowercase();
     let text = text.trim_start_matches('\u{feff}').trim_start();
@@ -290,6 +303,8 @@ mod tests {
         assert!(kind_of("a.xls", b"<html><body><table>").unwrap_err().contains("web page"));
         assert!(kind_of("a.csv", b"\x00\x01\x02\x03\x04\x05\x06\x07binary").unwrap_err().contains("binary"));
         assert!(kind_of("a.xlsx", b"PK\x03\x04 not really a zip").unwrap_err().contains("damaged"));
+        let mapping = kind_of("typeform.toml", b"[questions]\nR1V1 = \"00f3a9c0e1\"\n").unwrap_err();
+        assert!(mapping.contains("a mapping file") && mapping.contains("--mapping"), "{mapping}");
     }
 
     #[test]
